@@ -1,0 +1,52 @@
+# Everything a fresh machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-unit test-integration lint typecheck bench install clean test-min
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# The stamp is rebuilt whenever pyproject.toml changes, so dependencies never go stale.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/uvicorn app.web.main:app --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+test-unit: install
+	$(BIN)/pytest -m unit
+
+test-integration: install
+	$(BIN)/pytest -m integration
+
+test: install lint typecheck
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/bench_core.py
+
+# Checks the lower bounds declared in pyproject.toml: installs the lowest allowed direct
+# dependencies in a separate environment and runs the test suite there.
+test-min:
+	$(PYTHON) -m venv .venv-min
+	.venv-min/bin/pip install --quiet uv
+	.venv-min/bin/uv pip install --quiet --python .venv-min/bin/python --resolution lowest-direct -e ".[dev]"
+	.venv-min/bin/pytest -q -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .venv-min .pytest_cache .mypy_cache .ruff_cache

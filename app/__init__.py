@@ -1,0 +1,1 @@
+"""Customer-service maturity benchmark (Baromètre des KPIs de la Relation Client 2022)."""

@@ -1,0 +1,346 @@
+"""Validation of a whole answer set against the questionnaire, with one error per field.
+
+Two entry points:
+- ``validate_answers`` takes typed values (JSON: booleans, integers, strings, lists) and is
+  strict: ``"true"`` is not a boolean and ``50.0`` is not a percentage.
+- ``parse_text_answers`` first reads text values (an HTML form, a CSV cell) into those types,
+  then the same validation applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from app.core.errors import DomainError
+from app.core.questionnaire import ORIENTATION_QUESTIONS, QUESTIONNAIRE, Question, Questionnaire
+from app.core.text import LocalizedText, t
+from app.core.vocabulary import DONT_KNOW, Channel
+
+AnswerValue = str | bool | int | tuple[str, ...]
+
+ErrorCode = Literal[
+    "unknown_question",
+    "required",
+    "wrong_type",
+    "invalid_option",
+    "out_of_range",
+    "not_applicable",
+    "duplicate_option",
+    "exclusive_option",
+]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: ErrorCode
+    message: LocalizedText
+
+
+class InvalidAnswers(DomainError):
+    """The answer set cannot be scored; ``errors`` says what is wrong, field by field."""
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(f"{e.field}: {e.code}" for e in self.errors))
+
+
+class Answers(Mapping[str, AnswerValue]):
+    """A validated answer set: only questions that apply, every value of its question's type."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, AnswerValue]) -> None:
+        self._values = MappingProxyType(dict(values))
+
+    def __getitem__(self, key: str) -> AnswerValue:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Answers({dict(self._values)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Answers) and dict(self._values) == dict(other._values)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._values.items(), key=lambda item: item[0])))
+
+    def is_open(self, channel: Channel) -> bool:
+        return self._values.get(f"{channel}_open") is True
+
+    def choice(self, question_id: str) -> str | None:
+        value = self._values.get(question_id)
+        return value if isinstance(value, str) else None
+
+    def number(self, question_id: str) -> int | None:
+        value = self._values.get(question_id)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def selected(self, question_id: str) -> tuple[str, ...]:
+        value = self._values.get(question_id)
+        return value if isinstance(value, tuple) else ()
+
+    @property
+    def orientation_score(self) -> float:
+        """Mean of the four orientation statements (report chapter 01, "Construction d'une
+        note d'orientation client")."""
+        scores = [self.number(q) or 0 for q in ORIENTATION_QUESTIONS]
+        return sum(scores) / len(scores)
+
+    def replace(self, **changes: AnswerValue | None) -> Answers:
+        """A copy with some answers changed (None removes one); not re-validated."""
+        values = dict(self._values)
+        for key, value in changes.items():
+            if value is None:
+                values.pop(key, None)
+            else:
+                values[key] = value
+        return Answers(values)
+
+    def to_json(self) -> dict[str, object]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self._values.items()}
+
+
+# --- Messages ----------------------------------------------------------------------------------
+
+_MESSAGES: dict[ErrorCode, LocalizedText] = {
+    "unknown_question": t(
+        "Cette question n'existe pas dans le questionnaire.",
+        "This question is not part of the questionnaire.",
+    ),
+    "required": t("Merci de répondre à cette question.", "Please answer this question."),
+    "wrong_type": t("{expected_fr}", "{expected_en}"),
+    "invalid_option": t(
+        "Cette réponse ne fait pas partie des choix proposés.",
+        "This answer is not one of the choices offered.",
+    ),
+    "out_of_range": t(
+        "Indiquez un nombre entier entre {minimum} et {maximum}.",
+        "Enter a whole number between {minimum} and {maximum}.",
+    ),
+    "not_applicable": t(
+        "Cette question ne s'applique pas à vos réponses : {reason_fr}",
+        "This question does not apply given your answers: {reason_en}",
+    ),
+    "duplicate_option": t("Un même choix est coché deux fois.", "The same choice is ticked twice."),
+    "exclusive_option": t(
+        "« {option_fr} » ne peut pas être coché avec d'autres choix.",
+        "“{option_en}” cannot be ticked together with other choices.",
+    ),
+}
+
+_EXPECTED: dict[str, LocalizedText] = {
+    "single": t("Choisissez une des réponses proposées.", "Choose one of the answers offered."),
+    "multiple": t("Cochez une ou plusieurs réponses.", "Tick one or more answers."),
+    "boolean": t("Répondez par oui ou par non.", "Answer yes or no."),
+    "scale": t("Choisissez une note de 1 à 5.", "Choose a rating from 1 to 5."),
+    "percent": t(
+        "Indiquez un pourcentage entier de 0 à 100, ou « Je ne sais pas ».",
+        "Enter a whole percentage from 0 to 100, or “Don't know”.",
+    ),
+    "integer": t("Indiquez un nombre entier.", "Enter a whole number."),
+}
+
+
+def _error(field: str, code: ErrorCode, **values: object) -> FieldError:
+    return FieldError(field, code, _MESSAGES[code].format(**values))
+
+
+def _wrong_type(question: Question) -> FieldError:
+    expected = _EXPECTED[question.kind]
+    return _error(question.id, "wrong_type", expected_fr=expected.fr, expected_en=expected.en)
+
+
+# --- Applicability -----------------------------------------------------------------------------
+
+Applicability = Literal["applies", "does_not_apply", "undetermined"]
+
+
+def applicability(question: Question, values: Mapping[str, object]) -> Applicability:
+    """Whether a question is asked, given the (already validated) answers it depends on."""
+    rule = question.applies_when
+    if rule is None:
+        return "applies"
+    if rule.question not in values:
+        parent = QUESTIONNAIRE[rule.question]
+        parent_state = applicability(parent, values)
+        return "does_not_apply" if parent_state == "does_not_apply" else "undetermined"
+    answer = values[rule.question]
+    if isinstance(answer, tuple):
+        hit = any(v in answer for v in rule.values)
+    else:
+        hit = answer in rule.values
+    return "applies" if hit else "does_not_apply"
+
+
+def _not_applicable_reason(question: Question) -> LocalizedText:
+    rule = question.applies_when
+    assert rule is not None  # noqa: S101 - only called for conditional questions
+    parent = QUESTIONNAIRE[rule.question]
+    if parent.kind == "boolean":
+        return t(
+            f"vous avez indiqué ne pas proposer ce canal ({rule.question}).",
+            f"you said you do not offer this channel ({rule.question}).",
+        )
+    return t(
+        f"elle dépend de votre réponse à « {parent.label.fr} ».",
+        f"it depends on your answer to “{parent.label.en}”.",
+    )
+
+
+# --- Validation --------------------------------------------------------------------------------
+
+
+def _check_value(question: Question, value: object) -> tuple[AnswerValue | None, FieldError | None]:
+    kind = question.kind
+    if kind == "boolean":
+        return (value, None) if isinstance(value, bool) else (None, _wrong_type(question))
+    if kind == "single":
+        if not isinstance(value, str):
+            return None, _wrong_type(question)
+        if value not in question.option_ids():
+            return None, _error(question.id, "invalid_option")
+        return value, None
+    if kind == "multiple":
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            return None, _wrong_type(question)
+        if not all(isinstance(v, str) for v in value):
+            return None, _wrong_type(question)
+        if any(v not in question.option_ids() for v in value):
+            return None, _error(question.id, "invalid_option")
+        if len(set(value)) != len(value):
+            return None, _error(question.id, "duplicate_option")
+        exclusive = question.exclusive_option
+        if exclusive and exclusive in value and len(value) > 1:
+            label = question.option(exclusive).label
+            return None, _error(
+                question.id, "exclusive_option", option_fr=label.fr, option_en=label.en
+            )
+        order = question.option_ids()
+        return tuple(sorted(value, key=order.index)), None
+    # scale, percent, integer: whole numbers (booleans are not numbers here)
+    if kind == "percent" and question.allow_unknown and value == DONT_KNOW:
+        return DONT_KNOW, None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None, _wrong_type(question)
+    low = question.minimum if question.minimum is not None else 1
+    high = question.maximum if question.maximum is not None else 5
+    if not low <= value <= high:
+        return None, _error(question.id, "out_of_range", minimum=low, maximum=high)
+    return value, None
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, list | tuple) and len(value) == 0)
+
+
+def validate_answers(
+    raw: Mapping[str, object],
+    *,
+    questionnaire: Questionnaire = QUESTIONNAIRE,
+    drop_inapplicable: bool = False,
+) -> Answers:
+    """Checks a whole answer set and returns it typed, or raises InvalidAnswers listing every
+    faulty field. ``drop_inapplicable`` silently ignores answers to questions that do not apply
+    (an HTML form keeps a closed channel's delay in its hidden fields); the API leaves it off
+    so that a partner learns its payload is inconsistent."""
+    errors: list[FieldError] = [
+        _error(key, "unknown_question") for key in raw if key not in questionnaire
+    ]
+    values: dict[str, AnswerValue] = {}
+    for question in questionnaire.questions():
+        given = raw.get(question.id)
+        state = applicability(question, values)
+        if state == "does_not_apply":
+            if not _is_blank(given) and not drop_inapplicable:
+                reason = _not_applicable_reason(question)
+                errors.append(
+                    _error(question.id, "not_applicable", reason_fr=reason.fr, reason_en=reason.en)
+                )
+            continue
+        if _is_blank(given):
+            if question.required and state == "applies":
+                errors.append(_error(question.id, "required"))
+            elif question.kind == "multiple" and state == "applies":
+                values[question.id] = ()
+            continue
+        value, error = _check_value(question, given)
+        if error is not None:
+            errors.append(error)
+        elif value is not None:
+            values[question.id] = value
+    if errors:
+        raise InvalidAnswers(errors)
+    return Answers(values)
+
+
+_TRUE = {"true", "yes", "oui", "1", "on"}
+_FALSE = {"false", "no", "non", "0", "off"}
+
+
+def parse_text_answers(
+    raw: Mapping[str, str | Sequence[str]], *, questionnaire: Questionnaire = QUESTIONNAIRE
+) -> tuple[dict[str, object], list[FieldError]]:
+    """Reads text answers into typed values. Blank text is no answer. A multiple choice may be
+    given as a list or as one text separated by ``|``. Returns the values it could read and an
+    error for each it could not; unknown keys are passed through for validation to report."""
+    values: dict[str, object] = {}
+    errors: list[FieldError] = []
+    for key, given in raw.items():
+        if key not in questionnaire:
+            values[key] = given
+            continue
+        question = questionnaire[key]
+        items = [given] if isinstance(given, str) else list(given)
+        items = [i.strip() for i in items if i.strip()]
+        if not items:
+            continue
+        if question.kind == "multiple":
+            values[key] = [p.strip() for i in items for p in i.split("|") if p.strip()]
+            continue
+        if len(items) > 1:
+            errors.append(_wrong_type(question))
+            continue
+        text = items[0]
+        if question.kind == "boolean":
+            if text.lower() in _TRUE:
+                values[key] = True
+            elif text.lower() in _FALSE:
+                values[key] = False
+            else:
+                errors.append(_wrong_type(question))
+        elif question.kind == "single":
+            values[key] = text
+        elif question.kind == "percent" and text == DONT_KNOW:
+            values[key] = DONT_KNOW
+        else:
+            try:
+                values[key] = int(text.rstrip("%").strip())
+            except ValueError:
+                errors.append(_wrong_type(question))
+    return values, errors
+
+
+def validate_text_answers(
+    raw: Mapping[str, str | Sequence[str]], *, drop_inapplicable: bool = True
+) -> Answers:
+    """Text answers (form, CSV) read and validated; every error of both steps is reported."""
+    values, read_errors = parse_text_answers(raw)
+    unreadable = {e.field for e in read_errors}
+    try:
+        answers = validate_answers(values, drop_inapplicable=drop_inapplicable)
+    except InvalidAnswers as invalid:
+        kept = [e for e in invalid.errors if not (e.field in unreadable and e.code == "required")]
+        raise InvalidAnswers(read_errors + kept) from None
+    if read_errors:
+        raise InvalidAnswers(read_errors)
+    return answers

@@ -1,0 +1,675 @@
+"""The company against its sector, all respondents and its cluster, KPI by KPI.
+
+Each comparison puts the company's answer beside the report's figure and its source, and
+gives a verdict: ``better``, ``in_line``, ``below``, ``no_figure`` (the report gives none for
+that group) or ``not_comparable`` (the company does not measure it). Where the figure is a
+share of companies reaching a threshold, the verdict also places the company: "faster than
+about two respondents in three".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from app.core.answers import Answers
+from app.core.benchmarks import Benchmarks, ClusterFigures, SectorBenchmark
+from app.core.figures import Figure, ThresholdFigure
+from app.core.questionnaire import CHANNEL_NAMES, QUESTIONNAIRE
+from app.core.text import LocalizedText, t
+from app.core.vocabulary import (
+    AHT_BUCKETS,
+    CHANNELS,
+    DELAY_BUCKETS,
+    DONT_KNOW,
+    NOT_MEASURED,
+    Channel,
+    Cluster,
+)
+
+Verdict = Literal["better", "in_line", "below", "no_figure", "not_comparable"]
+Scope = Literal["sector", "all", "cluster"]
+
+FCR_TOLERANCE = 3.0
+"""Points of first-contact resolution within which a company is "in line"."""
+NPS_TOLERANCE = 5.0
+ORIENTATION_TOLERANCE = 0.1
+
+
+@dataclass(frozen=True)
+class Reference:
+    scope: Scope
+    group: LocalizedText
+    figure: Figure | None
+    statement: LocalizedText | None
+    """What the figure says, in our words ("87% pick up within 2 minutes")."""
+    verdict: Verdict
+    position: LocalizedText | None = None
+    """Where the company stands among that group, when the figure allows it."""
+    value: float | None = None
+    """The figure's value in the KPI's own scale (for charts): a share or a mean."""
+
+
+@dataclass(frozen=True)
+class KpiComparison:
+    kpi: str
+    label: LocalizedText
+    answer: LocalizedText
+    references: tuple[Reference, ...]
+    kind: Literal["threshold", "mean", "practice"]
+    your_value: float | None = None
+    """The company's value on the figures' scale, where one exists (FCR %, NPS, score)."""
+
+
+# --- fractions in words ------------------------------------------------------------------------
+
+_FRACTIONS: tuple[tuple[float, int, int], ...] = (
+    (10, 1, 10),
+    (20, 1, 5),
+    (25, 1, 4),
+    (100 / 3, 1, 3),
+    (40, 2, 5),
+    (50, 1, 2),
+    (60, 3, 5),
+    (200 / 3, 2, 3),
+    (75, 3, 4),
+    (80, 4, 5),
+    (90, 9, 10),
+)
+_FR_NUM = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 9: "neuf"}
+_FR_DEN = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 10: "dix"}
+_EN_NUM = {1: "one", 2: "two", 3: "three", 4: "four", 9: "nine"}
+_EN_DEN = {2: "two", 3: "three", 4: "four", 5: "five", 10: "ten"}
+
+
+@lru_cache(maxsize=512)
+def share_in_words(share: float) -> LocalizedText:
+    """A share of respondents as a reader says it: 68 -> "about two respondents in three"."""
+    if share >= 95:
+        return t("presque tous les répondants", "almost every respondent")
+    if share <= 5:
+        return t("presque aucun répondant", "almost no respondent")
+    _, num, den = min(_FRACTIONS, key=lambda f: abs(f[0] - share))
+    fr_noun = "répondant" if num == 1 else "répondants"
+    en_noun = "respondent" if num == 1 else "respondents"
+    return t(
+        f"environ {_FR_NUM[num]} {fr_noun} sur {_FR_DEN[den]}",
+        f"about {_EN_NUM[num]} {en_noun} in {_EN_DEN[den]}",
+    )
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0f}"
+
+
+# --- the three kinds of comparison -------------------------------------------------------------
+
+
+def _threshold_reference(
+    scope: Scope,
+    group: LocalizedText,
+    figures: list[tuple[Figure, str, float]],
+    buckets: tuple[str, ...],
+    answer: object,
+    describe: LocalizedText,
+) -> Reference:
+    """``figures``: (figure, threshold bucket, share meeting it). ``describe`` takes {share}
+    and {threshold}."""
+    if not figures:
+        return Reference(scope, group, None, None, "no_figure")
+    if answer == NOT_MEASURED or answer is None:
+        figure, bucket, share = figures[0]
+        statement = describe.format(share=_pct(share), threshold=_BUCKET_WORDS[bucket])
+        return Reference(scope, group, figure, statement, "not_comparable", value=share)
+    rank = buckets.index(str(answer))
+    met = [f for f in figures if rank <= buckets.index(f[1])]
+    missed = [f for f in figures if rank > buckets.index(f[1])]
+    if met:
+        figure, bucket, share = min(met, key=lambda f: f[2])
+        verdict: Verdict = "better" if share < 50 else "in_line"
+        others = 100 - share
+        position = (
+            t(
+                "Vous êtes dans ce groupe, avec {who}.",
+                "You are in this group, with {who}.",
+            ).format(who=share_in_words(share))
+            if others < 5
+            else t(
+                "Vous faites mieux qu'{who}.",
+                "You do better than {who}.",
+            ).format(who=share_in_words(others))
+        )
+    else:
+        figure, bucket, share = max(missed, key=lambda f: f[2])
+        verdict = "below" if share >= 50 else "in_line"
+        position = t("Font mieux que vous : {who}.", "Doing better than you: {who}.").format(
+            who=share_in_words(share)
+        )
+    statement = describe.format(share=_pct(share), threshold=_BUCKET_WORDS[bucket])
+    return Reference(scope, group, figure, statement, verdict, position, value=share)
+
+
+def _mean_reference(
+    scope: Scope,
+    group: LocalizedText,
+    figure: Figure | None,
+    value: float | None,
+    tolerance: float,
+    describe: LocalizedText,
+    unit: LocalizedText,
+) -> Reference:
+    if figure is None:
+        return Reference(scope, group, None, None, "no_figure")
+    statement = describe.format(value=_format_mean(figure.value))
+    if value is None:
+        return Reference(scope, group, figure, statement, "not_comparable", value=figure.value)
+    gap = value - figure.value
+    verdict: Verdict = "in_line" if abs(gap) <= tolerance else ("better" if gap > 0 else "below")
+    if tolerance < 1:
+        position = t("Écart : {fr}.", "Gap: {en}.").format(
+            fr=f"{gap:+.2f}".replace(".", ","), en=f"{gap:+.2f}"
+        )
+    else:
+        position = t("Écart : {gap} {unit}.", "Gap: {gap} {unit}.").format(
+            gap=f"{gap:+.0f}", unit=unit
+        )
+    return Reference(scope, group, figure, statement, verdict, position, value=figure.value)
+
+
+def _format_mean(value: float) -> str:
+    return f"{value:.2f}" if value != int(value) else f"{value:.0f}"
+
+
+def _practice_reference(
+    scope: Scope,
+    group: LocalizedText,
+    figure: Figure | None,
+    does_it: bool,
+    describe: LocalizedText,
+    share: float | None = None,
+) -> Reference:
+    if figure is None:
+        return Reference(scope, group, None, None, "no_figure")
+    value = figure.value if share is None else share
+    statement = describe.format(share=_pct(value))
+    if does_it:
+        verdict: Verdict = "better" if value < 50 else "in_line"
+        position = t("Vous le faites, comme {who}.", "You do, like {who}.").format(
+            who=share_in_words(value)
+        )
+    else:
+        verdict = "below" if value >= 50 else "in_line"
+        position = t("Vous ne le faites pas, comme {who}.", "You do not, like {who}.").format(
+            who=share_in_words(100 - value)
+        )
+    return Reference(scope, group, figure, statement, verdict, position, value=value)
+
+
+# --- words -------------------------------------------------------------------------------------
+
+_BUCKET_WORDS: dict[str, LocalizedText] = {
+    "lt_2min": t("moins de 2 minutes", "under 2 minutes"),
+    "2_5min": t("moins de 5 minutes", "under 5 minutes"),
+    "lt_24h": t("moins de 24 heures", "under 24 hours"),
+    "24_72h": t("moins de 72 heures", "under 72 hours"),
+    "lt_72h": t("moins de 72 heures", "under 72 hours"),
+    "3_7d": t("moins de 7 jours", "under 7 days"),
+    "lt_5min": t("moins de 5 minutes", "under 5 minutes"),
+    "5_30min": t("moins de 30 minutes", "under 30 minutes"),
+    "lt_1h": t("moins d'une heure", "under an hour"),
+    "1_24h": t("moins de 24 heures", "under 24 hours"),
+    "5_60min": t("moins d'une heure", "under an hour"),
+    "lt_10min": t("moins de 10 minutes", "under 10 minutes"),
+    "5_10min": t("moins de 10 minutes", "under 10 minutes"),
+    "10_60min": t("moins d'une heure", "under an hour"),
+}
+
+_DELAY_STATEMENT = t(
+    "{share} % répondent en {threshold}",
+    "{share}% respond in {threshold}",
+)
+_PHONE_DELAY_STATEMENT = t(
+    "{share} % décrochent en {threshold}",
+    "{share}% pick up in {threshold}",
+)
+_AHT_STATEMENT = t(
+    "{share} % traitent une demande en {threshold}",
+    "{share}% handle a request in {threshold}",
+)
+
+ALL_RESPONDENTS = t("Tous les répondants", "All respondents")
+
+
+def _group_names(
+    benchmarks: Benchmarks, cluster: Cluster, sector: str | None
+) -> dict[Scope, LocalizedText]:
+    sector_name = (
+        benchmarks.sectors[sector].name
+        if sector in benchmarks.sectors
+        else QUESTIONNAIRE["sector"].option(sector).label
+        if sector
+        else t("Votre secteur", "Your sector")
+    )
+    return {
+        "sector": sector_name,
+        "all": ALL_RESPONDENTS,
+        "cluster": benchmarks.clusters[cluster].name,
+    }
+
+
+def _answer_label(question_id: str, answers: Answers) -> LocalizedText:
+    question = QUESTIONNAIRE[question_id]
+    value = answers.get(question_id)
+    if value is None:
+        return t("Sans réponse", "No answer")
+    if question.kind in ("single",):
+        return question.option(str(value)).label
+    if question.kind == "boolean":
+        return t("Oui", "Yes") if value else t("Non", "No")
+    if value == DONT_KNOW:
+        return t("Je ne sais pas", "Don't know")
+    return t(f"{value}", f"{value}")
+
+
+# --- the comparisons ---------------------------------------------------------------------------
+
+
+class Comparator:
+    def __init__(self, benchmarks: Benchmarks) -> None:
+        self.benchmarks = benchmarks
+
+    def compare(self, answers: Answers, cluster: Cluster) -> tuple[KpiComparison, ...]:
+        sector_id = answers.choice("sector")
+        sector = next((s for k, s in self.benchmarks.sectors.items() if k == sector_id), None)
+        names = _group_names(self.benchmarks, cluster, sector_id)
+        figures = self.benchmarks.clusters[cluster]
+        rows: list[KpiComparison] = []
+        for channel in CHANNELS:
+            if answers.is_open(channel):
+                rows.append(self._delay(channel, answers, sector, figures, names))
+        phone_email: tuple[Literal["phone", "email"], ...] = ("phone", "email")
+        for channel in phone_email:
+            if answers.is_open(channel):
+                rows.append(self._aht(channel, answers, sector, figures, names))
+        for channel in phone_email:
+            if answers.is_open(channel):
+                rows.append(self._fcr(channel, answers, sector, figures, names))
+        rows.append(self._satisfaction(answers, figures, names))
+        if "nps" in answers.selected("satisfaction_indicators"):
+            rows.append(self._nps(answers, sector, names))
+        rows.append(self._selfcare(answers, sector, figures, names))
+        rows.append(self._omnichannel(answers, sector, figures, names))
+        rows.append(self._complaints(answers, sector, figures, names))
+        rows.append(self._orientation(answers, figures, names))
+        return tuple(rows)
+
+    def _no_sector(
+        self, names: dict[Scope, LocalizedText], sector: SectorBenchmark | None
+    ) -> Reference:
+        return Reference("sector", names["sector"], None, None, "no_figure")
+
+    def _delay(
+        self,
+        channel: Channel,
+        answers: Answers,
+        sector: SectorBenchmark | None,
+        figures: ClusterFigures,
+        names: dict[Scope, LocalizedText],
+    ) -> KpiComparison:
+        buckets = DELAY_BUCKETS[channel]
+        answer = answers.get(f"{channel}_delay")
+        describe = _PHONE_DELAY_STATEMENT if channel == "phone" else _DELAY_STATEMENT
+
+        def refs(figure: ThresholdFigure | None) -> list[tuple[Figure, str, float]]:
+            return [] if figure is None else [(figure, figure.bucket, figure.value)]
+
+        all_figure = getattr(self.benchmarks.all_respondents.delays, channel)
+        cluster_figure = getattr(figures.delays, channel)
+        return KpiComparison(
+            kpi=f"{channel}_delay",
+            label=t(
+                f"Délai de réponse — {CHANNEL_NAMES[channel].fr}",
+                f"Response time — {CHANNEL_NAMES[channel].en}",
+            ),
+            answer=_answer_label(f"{channel}_delay", answers),
+            kind="threshold",
+            references=(
+                self._no_sector(names, sector),
+                _threshold_reference(
+                    "all", names["all"], refs(all_figure), buckets, answer, describe
+                ),
+                _threshold_reference(
+                    "cluster", names["cluster"], refs(cluster_figure), buckets, answer, describe
+                ),
+            ),
+        )
+
+    def _aht(
+        self,
+        channel: Literal["phone", "email"],
+        answers: Answers,
+        sector: SectorBenchmark | None,
+        figures: ClusterFigures,
+        names: dict[Scope, LocalizedText],
+    ) -> KpiComparison:
+        buckets = AHT_BUCKETS[channel]
+        answer = answers.get(f"{channel}_aht")
+
+        def refs(items: tuple[ThresholdFigure, ...]) -> list[tuple[Figure, str, float]]:
+            return [(f, f.bucket, f.value) for f in items]
+
+        sector_refs: list[tuple[Figure, str, float]] = []
+        if sector is not None:
+            if channel == "phone" and sector.phone_aht_under_10min is not None:
+                sector_refs = [
+                    (sector.phone_aht_under_10min, "5_10min", sector.phone_aht_under_10min.value)
+                ]
+            if channel == "email" and sector.email_aht_under_10min is not None:
+                figure = sector.email_aht_under_10min
+                sector_refs = [(figure, "lt_10min", figure.value)]
+        sector_ref = (
+            _threshold_reference(
+                "sector", names["sector"], sector_refs, buckets, answer, _AHT_STATEMENT
+            )
+            if sector is not None
+            else self._no_sector(names, sector)
+        )
+        return KpiComparison(
+            kpi=f"{channel}_aht",
+            label=t(
+                f"Durée moyenne de traitement — {CHANNEL_NAMES[channel].fr}",
+                f"Average handling time — {CHANNEL_NAMES[channel].en}",
+            ),
+            answer=_answer_label(f"{channel}_aht", answers),
+            kind="threshold",
+            references=(
+                sector_ref,
+                _threshold_reference(
+                    "all",
+                    names["all"],
+                    refs(getattr(self.benchmarks.all_respondents.aht, channel)),
+                    buckets,
+                    answer,
+                    _AHT_STATEMENT,
+                ),
+                _threshold_reference(
+                    "cluster",
+                    names["cluster"],
+                    refs(getattr(figures.aht, channel)),
+                    buckets,
+                    answer,
+                    _AHT_STATEMENT,
+                ),
+            ),
+        )
+
+    def _fcr(
+        self,
+        channel: Literal["phone", "email"],
+        answers: Answers,
+        sector: SectorBenchmark | None,
+        figures: ClusterFigures,
+        names: dict[Scope, LocalizedText],
+    ) -> KpiComparison:
+        value = answers.number(f"{channel}_fcr")
+        describe = t(
+            "résolution au premier contact : {value} %", "first-contact resolution: {value}%"
+        )
+        unit = t("pts", "pts")
+        sector_figure = getattr(sector, f"fcr_{channel}") if sector is not None else None
+        return KpiComparison(
+            kpi=f"{channel}_fcr",
+            label=t(
+                f"Résolution au premier contact — {CHANNEL_NAMES[channel].fr}",
+                f"First-contact resolution — {CHANNEL_NAMES[channel].en}",
+            ),
+            answer=_answer_label(f"{channel}_fcr", answers)
+            if value is None
+            else t(f"{value} %", f"{value}%"),
+            kind="mean",
+            your_value=None if value is None else float(value),
+            references=(
+                _mean_reference(
+                    "sector", names["sector"], sector_figure, value, FCR_TOLERANCE, describe, unit
+                ),
+                _mean_reference(
+                    "all",
+                    names["all"],
+                    getattr(self.benchmarks.all_respondents, f"fcr_{channel}"),
+                    value,
+                    FCR_TOLERANCE,
+                    describe,
+                    unit,
+                ),
+                _mean_reference(
+                    "cluster",
+                    names["cluster"],
+                    getattr(figures, f"fcr_{channel}"),
+                    value,
+                    FCR_TOLERANCE,
+                    describe,
+                    unit,
+                ),
+            ),
+        )
+
+    def _nps(
+        self, answers: Answers, sector: SectorBenchmark | None, names: dict[Scope, LocalizedText]
+    ) -> KpiComparison:
+        value = answers.number("nps_value")
+        describe = t("NPS moyen : {value}", "average NPS: {value}")
+        unit = t("pts", "pts")
+        return KpiComparison(
+            kpi="nps",
+            label=t("Net Promoter Score (NPS)", "Net Promoter Score (NPS)"),
+            answer=t("Non communiqué", "Not given") if value is None else t(f"{value}", f"{value}"),
+            kind="mean",
+            your_value=None if value is None else float(value),
+            references=(
+                _mean_reference(
+                    "sector",
+                    names["sector"],
+                    sector.nps if sector else None,
+                    value,
+                    NPS_TOLERANCE,
+                    describe,
+                    unit,
+                ),
+                _mean_reference(
+                    "all",
+                    names["all"],
+                    self.benchmarks.all_respondents.nps_average,
+                    value,
+                    NPS_TOLERANCE,
+                    describe,
+                    unit,
+                ),
+                Reference("cluster", names["cluster"], None, None, "no_figure"),
+            ),
+        )
+
+    def _satisfaction(
+        self, answers: Answers, figures: ClusterFigures, names: dict[Scope, LocalizedText]
+    ) -> KpiComparison:
+        does = answers.choice("satisfaction_measured") == "systematic"
+        describe = t(
+            "{share} % mesurent la satisfaction après chaque contact",
+            "{share}% measure satisfaction after every contact",
+        )
+        return KpiComparison(
+            kpi="satisfaction_measured",
+            label=t("Satisfaction mesurée après contact", "Satisfaction measured after contact"),
+            answer=_answer_label("satisfaction_measured", answers),
+            kind="practice",
+            references=(
+                Reference("sector", names["sector"], None, None, "no_figure"),
+                _practice_reference(
+                    "all",
+                    names["all"],
+                    self.benchmarks.all_respondents.satisfaction_measured,
+                    does,
+                    describe,
+                ),
+                _practice_reference(
+                    "cluster", names["cluster"], figures.satisfaction_measured, does, describe
+                ),
+            ),
+        )
+
+    def _selfcare(
+        self,
+        answers: Answers,
+        sector: SectorBenchmark | None,
+        figures: ClusterFigures,
+        names: dict[Scope, LocalizedText],
+    ) -> KpiComparison:
+        does = answers.get("selfcare") is True
+        describe = t("{share} % proposent un outil de selfcare", "{share}% offer a self-care tool")
+        return KpiComparison(
+            kpi="selfcare",
+            label=t("Outil de selfcare", "Self-care tool"),
+            answer=_answer_label("selfcare", answers),
+            kind="practice",
+            references=(
+                _practice_reference(
+                    "sector", names["sector"], sector.selfcare if sector else None, does, describe
+                ),
+                _practice_reference(
+                    "all", names["all"], self.benchmarks.all_respondents.selfcare, does, describe
+                ),
+                _practice_reference("cluster", names["cluster"], figures.selfcare, does, describe),
+            ),
+        )
+
+    def _omnichannel(
+        self,
+        answers: Answers,
+        sector: SectorBenchmark | None,
+        figures: ClusterFigures,
+        names: dict[Scope, LocalizedText],
+    ) -> KpiComparison:
+        does = answers.choice("channel_strategy") == "omni"
+        describe = t(
+            "{share} % gèrent leurs demandes en omnicanal",
+            "{share}% run their requests omnichannel",
+        )
+        return KpiComparison(
+            kpi="omnichannel",
+            label=t("Relation client omnicanale", "Omnichannel customer service"),
+            answer=_answer_label("channel_strategy", answers),
+            kind="practice",
+            references=(
+                _practice_reference(
+                    "sector",
+                    names["sector"],
+                    sector.omnichannel if sector else None,
+                    does,
+                    describe,
+                ),
+                _practice_reference(
+                    "all", names["all"], self.benchmarks.all_respondents.omnichannel, does, describe
+                ),
+                _practice_reference(
+                    "cluster", names["cluster"], figures.channel_strategy.omni, does, describe
+                ),
+            ),
+        )
+
+    def _complaints(
+        self,
+        answers: Answers,
+        sector: SectorBenchmark | None,
+        figures: ClusterFigures,
+        names: dict[Scope, LocalizedText],
+    ) -> KpiComparison:
+        rating = answers.number("complaint_opportunity") or 0
+        does = rating >= 4  # the report counts "d'accord" and "tout à fait d'accord"
+        describe = t(
+            "{share} % voient la réclamation comme une opportunité",
+            "{share}% see complaints as an opportunity",
+        )
+        return KpiComparison(
+            kpi="complaint_opportunity",
+            label=t(
+                "La réclamation vue comme une opportunité", "Complaints seen as an opportunity"
+            ),
+            answer=t(f"{rating} sur 5", f"{rating} out of 5"),
+            kind="practice",
+            your_value=float(rating),
+            references=(
+                _practice_reference(
+                    "sector",
+                    names["sector"],
+                    sector.complaint_opportunity if sector else None,
+                    does,
+                    describe,
+                ),
+                _practice_reference(
+                    "all",
+                    names["all"],
+                    self.benchmarks.all_respondents.complaint_opportunity,
+                    does,
+                    describe,
+                ),
+                _practice_reference(
+                    "cluster", names["cluster"], figures.complaint_opportunity, does, describe
+                ),
+            ),
+        )
+
+    def _orientation(
+        self, answers: Answers, figures: ClusterFigures, names: dict[Scope, LocalizedText]
+    ) -> KpiComparison:
+        score = answers.orientation_score
+        describe = t("score moyen : {value} sur 5", "mean score: {value} out of 5")
+        unit = t("point", "point")
+        return KpiComparison(
+            kpi="orientation_score",
+            label=t("Score d'orientation client", "Customer-orientation score"),
+            answer=t(f"{score:.2f} sur 5".replace(".", ","), f"{score:.2f} out of 5"),
+            kind="mean",
+            your_value=score,
+            references=(
+                Reference("sector", names["sector"], None, None, "no_figure"),
+                _mean_reference(
+                    "all",
+                    names["all"],
+                    self.benchmarks.all_respondents.orientation_score,
+                    score,
+                    ORIENTATION_TOLERANCE,
+                    describe,
+                    unit,
+                ),
+                _mean_reference(
+                    "cluster",
+                    names["cluster"],
+                    figures.orientation_score,
+                    score,
+                    ORIENTATION_TOLERANCE,
+                    describe,
+                    unit,
+                ),
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class OrientationPosition:
+    score: float
+    cluster_means: dict[Cluster, float]
+    all_mean: float
+    closest: Cluster
+    """The cluster whose mean score is nearest to the company's."""
+
+
+def orientation_position(answers: Answers, benchmarks: Benchmarks) -> OrientationPosition:
+    score = answers.orientation_score
+    means = {c: f.orientation_score.value for c, f in benchmarks.clusters.items()}
+    closest = min(means, key=lambda c: abs(means[c] - score))
+    return OrientationPosition(
+        score=score,
+        cluster_means=means,
+        all_mean=benchmarks.all_respondents.orientation_score.value,
+        closest=closest,
+    )

@@ -1,0 +1,296 @@
+"""The path to the next level: the fewest realistic changes that make the next cluster the most
+likely (MODEL.md, "The path to the next level").
+
+The distance is a sum over factors, so a change of answers shifts each cluster's score by a
+known amount. Changes are grouped in blocks, one per channel (open + response delay + handling
+time) and one for satisfaction measurement; only improvements are allowed (open a channel with
+a stated delay other than its slowest, a faster bucket, start measuring, measure satisfaction
+every time), and postal mail is never proposed for opening (see NEVER_OPENED). The search
+is exact: every combination of one block, then two, then three. Among the paths with the
+fewest blocks it prefers the smallest steps, then the widest margin. Options that another
+option of the same block beats on both margins and on steps are dropped first; that never
+changes the answer, it only makes the search fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.core.placement import PlacementModel, Scores
+from app.core.vocabulary import (
+    AHT_BUCKETS,
+    AHT_CHANNELS,
+    CHANNELS,
+    CLUSTERS,
+    DELAY_BUCKETS,
+    NOT_MEASURED,
+    Channel,
+    Cluster,
+)
+
+MAX_BLOCKS = 3
+NEVER_OPENED: frozenset[str] = frozenset({"mail"})
+"""Channels the path never proposes to open. The report ties maturity to hot digital channels
+(chapter 03, factor 2) and to channels chosen from what customers need; opening postal mail only
+to look more mature would be advice no manager should follow. Improving an open mail channel's
+delay stays allowed."""
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Change:
+    question: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class BlockOption:
+    block: str
+    changes: tuple[Change, ...]
+    steps: int
+    delta: Scores
+    """Change of each cluster's log score (log π − d/T)."""
+
+
+@dataclass(frozen=True)
+class NextLevelPath:
+    target: Cluster
+    blocks: tuple[str, ...]
+    changes: tuple[Change, ...]
+    steps: int
+    probabilities: dict[Cluster, float]
+    margin: float
+    """Log-score lead of the target over the runner-up once the changes are made."""
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    """At the top: the answers that pull away from polyvalents, and the single changes that
+    would widen the lead most."""
+
+    weak_factors: tuple[str, ...]
+    best_moves: tuple[BlockOption, ...]
+
+
+@dataclass(frozen=True)
+class PathResult:
+    current: Cluster
+    target: Cluster | None
+    path: NextLevelPath | None
+    consolidation: Consolidation | None
+    searched_blocks: int
+
+
+def _faster_or_equal(buckets: tuple[str, ...], current: object) -> list[tuple[str, int]]:
+    """Buckets at least as fast as ``current`` with the steps each takes: one per bucket gained
+    (every bucket plus one step to start measuring when not measured; every bucket but the
+    slowest when the channel is being opened, ``current`` None)."""
+    if current is None:
+        # a channel is opened with a service level worth offering: not its slowest bucket
+        return [(b, len(buckets) - 2 - i) for i, b in enumerate(buckets[:-1])]
+    if current == NOT_MEASURED:
+        return [(b, 1 + (len(buckets) - 1 - i)) for i, b in enumerate(buckets)]
+    position = buckets.index(str(current))
+    return [(b, position - i) for i, b in enumerate(buckets[: position + 1])]
+
+
+class PathFinder:
+    def __init__(self, model: PlacementModel) -> None:
+        self.model = model
+        self._factors_by_question: dict[str, list[str]] = {}
+        for factor in model.factors:
+            self._factors_by_question.setdefault(factor.question, []).append(factor.id)
+        self._block_questions: dict[str, tuple[str, ...]] = {
+            channel: tuple(
+                q
+                for q in (f"{channel}_open", f"{channel}_delay", f"{channel}_aht")
+                if q in self._factors_by_question
+            )
+            for channel in CHANNELS
+        }
+        self._block_questions["satisfaction"] = ("satisfaction_measured",)
+        self._block_factors = {
+            block: [f for f in model.factors if f.question in questions]
+            for block, questions in self._block_questions.items()
+        }
+
+    # --- block arithmetic ----------------------------------------------------------------------
+
+    def _block_scores(self, block: str, answers: Mapping[str, object]) -> Scores:
+        """The block's contribution to each cluster's log score; ``answers`` needs only the
+        block's own questions."""
+        totals = [0.0, 0.0, 0.0]
+        for factor in self._block_factors[block]:
+            _, category, _ = self.model.category(factor, answers)
+            if category is not None:
+                for i, value in enumerate(self.model.term(factor.id, category)):
+                    totals[i] -= value / self.model.temperature
+        return totals[0], totals[1], totals[2]
+
+    def _options(self, block: str, answers: Mapping[str, object]) -> list[BlockOption]:
+        states = self._improved_states(block, answers)
+        if not states:
+            return []
+        own = {q: answers[q] for q in self._block_questions[block] if q in answers}
+        base = self._block_scores(block, own)
+        options = []
+        for state, steps in states:
+            after = self._block_scores(block, {**own, **state})
+            delta = (after[0] - base[0], after[1] - base[1], after[2] - base[2])
+            changes = tuple(
+                Change(q, answers.get(q), v) for q, v in state.items() if answers.get(q) != v
+            )
+            options.append(BlockOption(block, changes, steps, delta))
+        return options
+
+    def _improved_states(
+        self, block: str, answers: Mapping[str, object]
+    ) -> list[tuple[dict[str, object], int]]:
+        if block == "satisfaction":
+            current = answers.get("satisfaction_measured")
+            if current == "systematic":
+                return []
+            return [({"satisfaction_measured": "systematic"}, 1)]
+        channel: Channel = block  # type: ignore[assignment]
+        is_open = answers.get(f"{channel}_open") is True
+        if not is_open and channel in NEVER_OPENED:
+            return []
+        delay_q, aht_q = f"{channel}_delay", f"{channel}_aht"
+        has_aht = aht_q in self._block_questions[channel] and channel in AHT_CHANNELS
+        delays = _faster_or_equal(DELAY_BUCKETS[channel], answers.get(delay_q) if is_open else None)
+        ahts: list[tuple[str | None, int]] = [(None, 0)]
+        if has_aht:
+            ahts = list(
+                _faster_or_equal(AHT_BUCKETS[channel], answers.get(aht_q) if is_open else None)
+            )
+        states: list[tuple[dict[str, object], int]] = []
+        for (delay, delay_steps), (aht, aht_steps) in itertools.product(delays, ahts):
+            state: dict[str, object] = {f"{channel}_open": True, delay_q: delay}
+            if aht is not None:
+                state[aht_q] = aht
+            steps = delay_steps + aht_steps + (0 if is_open else 1)
+            if is_open and steps == 0:
+                continue
+            states.append((state, steps))
+        return states
+
+    # --- the search ----------------------------------------------------------------------------
+
+    def find(self, answers: Mapping[str, object]) -> PathResult:
+        model = self.model
+        distances = model.distances(answers)
+        scores = model.log_scores(distances)
+        current_index = max(range(3), key=lambda i: scores[i])
+        current = CLUSTERS[current_index]
+        all_options = {b: self._options(b, answers) for b in self._block_questions}
+        if current_index == len(CLUSTERS) - 1:
+            return PathResult(
+                current, None, None, self._consolidate(answers, scores, all_options), 0
+            )
+        target_index = current_index + 1
+        others = [i for i in range(3) if i != target_index]
+        # gaps the changes must close: target must end strictly ahead of both others
+        gaps = [scores[m] - scores[target_index] for m in others]
+
+        def gains(option: BlockOption) -> tuple[float, float]:
+            d = option.delta
+            return (d[target_index] - d[others[0]], d[target_index] - d[others[1]])
+
+        pruned: dict[str, list[tuple[BlockOption, tuple[float, float]]]] = {}
+        for block, options in all_options.items():
+            scored = [(o, gains(o)) for o in options]
+            front = [
+                (o, g)
+                for o, g in scored
+                if not any(
+                    (g2[0] >= g[0] and g2[1] >= g[1] and o2.steps <= o.steps)
+                    and (g2 != g or o2.steps != o.steps)
+                    for o2, g2 in scored
+                )
+            ]
+            # identical options: keep one
+            unique: dict[tuple[float, float, int], tuple[BlockOption, tuple[float, float]]] = {}
+            for o, g in front:
+                unique.setdefault((round(g[0], 12), round(g[1], 12), o.steps), (o, g))
+            if unique:
+                pruned[block] = list(unique.values())
+
+        blocks = list(pruned)
+        for size in range(1, MAX_BLOCKS + 1):
+            best: tuple[int, float, tuple[BlockOption, ...]] | None = None
+            for combo in itertools.combinations(blocks, size):
+                for picks in itertools.product(*(pruned[b] for b in combo)):
+                    g0 = sum(p[1][0] for p in picks)
+                    g1 = sum(p[1][1] for p in picks)
+                    lead = min(g0 - gaps[0], g1 - gaps[1])
+                    if lead <= _EPSILON:
+                        continue
+                    steps = sum(p[0].steps for p in picks)
+                    if best is None or steps < best[0] or (steps == best[0] and lead > best[1]):
+                        best = (steps, lead, tuple(p[0] for p in picks))
+            if best is not None:
+                steps, lead, chosen = best
+                return PathResult(
+                    current,
+                    CLUSTERS[target_index],
+                    self._path(answers, CLUSTERS[target_index], chosen, steps, lead),
+                    None,
+                    size,
+                )
+        return PathResult(current, CLUSTERS[target_index], None, None, MAX_BLOCKS)
+
+    def _path(
+        self,
+        answers: Mapping[str, object],
+        target: Cluster,
+        chosen: tuple[BlockOption, ...],
+        steps: int,
+        lead: float,
+    ) -> NextLevelPath:
+        changed = dict(answers)
+        for option in chosen:
+            for change in option.changes:
+                changed[change.question] = change.after
+        probs = self.model.probabilities(self.model.log_scores(self.model.distances(changed)))
+        return NextLevelPath(
+            target=target,
+            blocks=tuple(o.block for o in chosen),
+            changes=tuple(c for o in chosen for c in o.changes),
+            steps=steps,
+            probabilities=dict(zip(CLUSTERS, probs, strict=True)),
+            margin=lead,
+        )
+
+    def _consolidate(
+        self,
+        answers: Mapping[str, object],
+        scores: Scores,
+        options: dict[str, list[BlockOption]],
+    ) -> Consolidation:
+        top = len(CLUSTERS) - 1
+        placement = self.model.place(answers)
+        weak = tuple(
+            p.factor
+            for p in sorted(placement.pulls, key=lambda p: p.pull.get(CLUSTERS[top], 0.0))
+            if p.skipped is None and p.pull[CLUSTERS[top]] < 0
+        )
+
+        def widening(option: BlockOption) -> float:
+            d = option.delta
+            return min(d[top] - d[0], d[top] - d[1])
+
+        moves = sorted(
+            (o for opts in options.values() for o in opts if widening(o) > _EPSILON),
+            key=lambda o: (-widening(o) / max(o.steps, 1), o.steps),
+        )
+        seen: set[str] = set()
+        best_moves = []
+        for move in moves:
+            if move.block in seen:
+                continue
+            seen.add(move.block)
+            best_moves.append(move)
+        return Consolidation(weak_factors=weak, best_moves=tuple(best_moves[:3]))

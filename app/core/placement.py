@@ -1,0 +1,217 @@
+"""Placing an answer set in a maturity cluster, the way SPSS TwoStep scores a new case.
+
+For each factor the case adds the categorical term of TwoStep's log-likelihood distance
+(MODEL.md), with n the count of the case's category in cluster j and N_j the counts' total:
+
+    g_j = (N_j+1)·ln(N_j+1) − N_j·ln(N_j) − [(n+1)·ln(n+1) − n·ln(n)]      (0·ln 0 = 0)
+
+d_j is the sum over the factors that apply; P(j | answers) ∝ π_j·exp(−d_j / T). A factor that
+does not apply (the delay of a closed channel) or that was not measured is dropped for every
+cluster, which is exact when factors are independent; it is listed in ``skipped``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from app.core.profiles import ClusterProfiles, Factor
+from app.core.vocabulary import CLUSTERS, Cluster
+
+Scores = tuple[float, float, float]
+"""One number per cluster, in CLUSTERS order (basiques, classiques, polyvalents)."""
+
+SkipReason = Literal["not_applicable", "not_measured", "unanswered"]
+
+
+def _xlogx(x: float) -> float:
+    return x * math.log(x) if x > 0 else 0.0
+
+
+def _f(n: float) -> float:
+    return _xlogx(n + 1) - _xlogx(n)
+
+
+def twostep_term(n: float, total: float) -> float:
+    """The categorical term of TwoStep's distance for a case of one joining a cluster."""
+    return _f(total) - _f(n)
+
+
+@dataclass(frozen=True)
+class FactorPull:
+    """One factor's contribution: its distance term per cluster and its pull toward each.
+
+    ``pull[j]`` is how much closer this answer puts the company to cluster j than to the
+    clusters on average (in log-likelihood units): positive pulls toward j."""
+
+    factor: str
+    question: str
+    answer: str | None
+    category: str | None
+    terms: dict[Cluster, float]
+    pull: dict[Cluster, float]
+    skipped: SkipReason | None = None
+
+    @property
+    def strongest(self) -> Cluster | None:
+        if self.skipped is not None:
+            return None
+        return max(self.pull, key=lambda c: self.pull[c])
+
+
+@dataclass(frozen=True)
+class Placement:
+    cluster: Cluster
+    probabilities: dict[Cluster, float]
+    distances: dict[Cluster, float]
+    log_scores: dict[Cluster, float]
+    nearest_by_distance: Cluster
+    """SPSS's own rule, argmin d_j, without the cluster shares as priors."""
+    borderline: bool
+    runner_up: Cluster
+    pulls: tuple[FactorPull, ...]
+    skipped: tuple[str, ...]
+    """Factors left out (not measured or unanswered); more of them, less confidence."""
+
+    @property
+    def confidence(self) -> Literal["full", "reduced"]:
+        measured_skips = [p for p in self.pulls if p.skipped in ("not_measured", "unanswered")]
+        return "reduced" if measured_skips else "full"
+
+
+def answer_key(value: object) -> str | None:
+    """How an answer is looked up in a factor's answer map (booleans as "true"/"false")."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class PlacementModel:
+    """The cluster profiles, precomputed into a table of distance terms."""
+
+    def __init__(self, profiles: ClusterProfiles) -> None:
+        self.profiles = profiles
+        self.temperature = profiles.temperature
+        self.log_priors: Scores = tuple(  # type: ignore[assignment]
+            math.log(profiles.prior(c)) for c in CLUSTERS
+        )
+        self.factors = profiles.factors
+        self._table: dict[str, dict[str, Scores]] = {}
+        for factor in profiles.factors:
+            rows: dict[str, Scores] = {}
+            for category in factor.categories:
+                rows[category] = tuple(  # type: ignore[assignment]
+                    twostep_term(
+                        factor.clusters[c].counts[category],
+                        sum(factor.clusters[c].counts.values()),
+                    )
+                    for c in CLUSTERS
+                )
+            self._table[factor.id] = rows
+        self._channel_open_question = {
+            f.channel: f.question for f in profiles.factors if f.kind == "channel_open"
+        }
+
+    # --- the arithmetic ------------------------------------------------------------------------
+
+    def term(self, factor_id: str, category: str) -> Scores:
+        return self._table[factor_id][category]
+
+    def category(
+        self, factor: Factor, answers: Mapping[str, object]
+    ) -> tuple[str | None, str | None, SkipReason | None]:
+        """(answer, category, why skipped) of one factor for an answer set."""
+        if factor.conditional:
+            open_question = self._channel_open_question[factor.channel]
+            if answers.get(open_question) is not True:
+                return None, None, "not_applicable"
+        answer = answer_key(answers.get(factor.question))
+        if answer is None:
+            return None, None, "unanswered"
+        if answer not in factor.answer_map:
+            raise KeyError(f"{factor.id}: no category for answer {answer!r}")
+        category = factor.answer_map[answer]
+        if category is None:
+            return answer, None, "not_measured"
+        return answer, category, None
+
+    def distances(self, answers: Mapping[str, object]) -> Scores:
+        db = dc = dp = 0.0
+        for factor in self.factors:
+            _, category, _ = self.category(factor, answers)
+            if category is not None:
+                b, c, p = self._table[factor.id][category]
+                db += b
+                dc += c
+                dp += p
+        return db, dc, dp
+
+    def log_scores(self, distances: Scores) -> Scores:
+        """log π_j − d_j / T: the log posterior up to a constant."""
+        t = self.temperature
+        return tuple(  # type: ignore[return-value]
+            lp - d / t for lp, d in zip(self.log_priors, distances, strict=True)
+        )
+
+    @staticmethod
+    def probabilities(log_scores: Scores) -> Scores:
+        top = max(log_scores)
+        weights = [math.exp(s - top) for s in log_scores]
+        total = sum(weights)
+        return tuple(w / total for w in weights)  # type: ignore[return-value]
+
+    def label(self, answers: Mapping[str, object]) -> Cluster:
+        scores = self.log_scores(self.distances(answers))
+        return CLUSTERS[max(range(3), key=lambda i: scores[i])]
+
+    # --- the full placement --------------------------------------------------------------------
+
+    def place(self, answers: Mapping[str, object]) -> Placement:
+        pulls: list[FactorPull] = []
+        totals = [0.0, 0.0, 0.0]
+        for factor in self.factors:
+            answer, category, skipped = self.category(factor, answers)
+            if category is None:
+                pulls.append(FactorPull(factor.id, factor.question, answer, None, {}, {}, skipped))
+                continue
+            terms = self._table[factor.id][category]
+            for i, value in enumerate(terms):
+                totals[i] += value
+            mean = sum(terms) / 3
+            pulls.append(
+                FactorPull(
+                    factor=factor.id,
+                    question=factor.question,
+                    answer=answer,
+                    category=category,
+                    terms=dict(zip(CLUSTERS, terms, strict=True)),
+                    pull={
+                        c: (mean - v) / self.temperature
+                        for c, v in zip(CLUSTERS, terms, strict=True)
+                    },
+                )
+            )
+        distances: Scores = (totals[0], totals[1], totals[2])
+        scores = self.log_scores(distances)
+        probs = self.probabilities(scores)
+        order = sorted(range(3), key=lambda i: probs[i], reverse=True)
+        best, second = order[0], order[1]
+        nearest = min(range(3), key=lambda i: distances[i])
+        borderline = (
+            nearest != best or probs[best] - probs[second] < self.profiles.borderline_margin
+        )
+        return Placement(
+            cluster=CLUSTERS[best],
+            probabilities=dict(zip(CLUSTERS, probs, strict=True)),
+            distances=dict(zip(CLUSTERS, distances, strict=True)),
+            log_scores=dict(zip(CLUSTERS, scores, strict=True)),
+            nearest_by_distance=CLUSTERS[nearest],
+            borderline=borderline,
+            runner_up=CLUSTERS[second],
+            pulls=tuple(pulls),
+            skipped=tuple(p.factor for p in pulls if p.skipped in ("not_measured", "unanswered")),
+        )

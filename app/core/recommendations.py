@@ -1,0 +1,319 @@
+"""Choosing and ranking recommendations from the catalogue, each with the reasons it was chosen.
+
+A recommendation is chosen when its trigger holds for the answers, the placement and the
+sector. Its reasons are the trigger's atoms that held, written from the questionnaire's own
+labels ("You answered “Over 72 hours” to “By email, how quickly do you usually reply?”"), so
+a reason always quotes what the user actually said. Ranking: priority, then the number of
+reasons (a more specific fit first), then catalogue order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from app.core.answers import Answers
+from app.core.catalogue import (
+    AllOf,
+    AnswerAtLeast,
+    AnswerBelow,
+    AnswerExcludes,
+    AnswerFewerThan,
+    AnswerIn,
+    AnswerIncludes,
+    AnyOf,
+    Atom,
+    Catalogue,
+    ClusterIs,
+    Condition,
+    Not,
+    Recommendation,
+    ScoreAtLeast,
+    ScoreBelow,
+    SectorIs,
+    Theme,
+    atoms,
+)
+from app.core.figures import Source
+from app.core.questionnaire import QUESTIONNAIRE, Question, Questionnaire
+from app.core.text import LocalizedText, t
+from app.core.vocabulary import Cluster
+
+CLUSTER_NAMES: dict[Cluster, LocalizedText] = {
+    "basiques": t("basiques", "basics"),
+    "classiques": t("classiques", "classics"),
+    "polyvalents": t("polyvalents", "all-rounders"),
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    answers: Answers
+    cluster: Cluster
+
+
+@dataclass(frozen=True)
+class ChosenRecommendation:
+    id: str
+    priority: int
+    theme: Theme
+    title: LocalizedText
+    body: LocalizedText
+    rests_on: tuple[Source, ...]
+    reasons: tuple[LocalizedText, ...]
+
+
+def _holds(atom: Atom, ctx: Context) -> bool:
+    answers = ctx.answers
+    if isinstance(atom, ClusterIs):
+        return ctx.cluster in atom.cluster
+    if isinstance(atom, SectorIs):
+        return answers.get("sector") in atom.sector
+    if isinstance(atom, ScoreBelow):
+        return answers.orientation_score < atom.below
+    if isinstance(atom, ScoreAtLeast):
+        return answers.orientation_score >= atom.at_least
+    value = answers.get(atom.answer)
+    if value is None:
+        return False  # the question does not apply or was left blank
+    if isinstance(atom, AnswerIn):
+        return value in atom.in_ and type(value) in {type(v) for v in atom.in_ if v == value}
+    if isinstance(atom, AnswerBelow | AnswerAtLeast):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False  # "don't know" is not a number
+        return value < atom.below if isinstance(atom, AnswerBelow) else value >= atom.at_least
+    selected = value if isinstance(value, tuple) else ()
+    if isinstance(atom, AnswerIncludes):
+        return atom.includes in selected
+    if isinstance(atom, AnswerExcludes):
+        return atom.excludes not in selected
+    if isinstance(atom, AnswerFewerThan):
+        return len(selected) < atom.fewer_than
+    raise TypeError(f"unknown atom {atom!r}")  # pragma: no cover
+
+
+def evaluate(condition: Condition, ctx: Context) -> tuple[bool, list[Atom]]:
+    """Whether the condition holds, and the atoms that made it hold (for the reasons)."""
+    if isinstance(condition, AllOf):
+        held: list[Atom] = []
+        for part in condition.all:
+            ok, why = evaluate(part, ctx)
+            if not ok:
+                return False, []
+            held.extend(why)
+        return True, held
+    if isinstance(condition, AnyOf):
+        held = []
+        any_ok = False
+        for part in condition.any:
+            ok, why = evaluate(part, ctx)
+            if ok:
+                any_ok = True
+                held.extend(why)
+        return any_ok, held
+    if isinstance(condition, Not):
+        ok, _ = evaluate(condition.not_, ctx)
+        return not ok, []
+    return (True, [condition]) if _holds(condition, ctx) else (False, [])
+
+
+def _answer_words(question: Question, value: object) -> LocalizedText:
+    if isinstance(value, bool):
+        return t("Oui", "Yes") if value else t("Non", "No")
+    if question.kind in ("single", "multiple") and isinstance(value, str):
+        return question.option(value).label
+    if value == "dont_know":
+        return t("Je ne sais pas", "Don't know")
+    return t(str(value), str(value))
+
+
+def reason(atom: Atom, ctx: Context) -> LocalizedText:
+    """Why an atom held, in the user's own answers."""
+    answers = ctx.answers
+    if isinstance(atom, ClusterIs):
+        return t(
+            "Votre profil se rapproche le plus des « {fr} ».",
+            "Your profile is closest to the “{en}”.",
+        ).format(fr=CLUSTER_NAMES[ctx.cluster].fr, en=CLUSTER_NAMES[ctx.cluster].en)
+    if isinstance(atom, SectorIs):
+        sector = QUESTIONNAIRE["sector"].option(str(answers.get("sector"))).label
+        return t("Votre secteur : {s}.", "Your industry: {s}.").format(s=sector)
+    if isinstance(atom, ScoreBelow | ScoreAtLeast):
+        score = answers.orientation_score
+        return t(
+            f"Votre score d'orientation client est de {score:.2f} sur 5.".replace(".", ",", 1),
+            f"Your customer-orientation score is {score:.2f} out of 5.",
+        )
+    question = QUESTIONNAIRE[atom.answer]
+    if isinstance(atom, AnswerIncludes):
+        return t(
+            "Vous avez coché « {o} » à la question « {q} »", "You ticked “{o}” for “{q}”"
+        ).format(o=question.option(atom.includes).label, q=question.label)
+    if isinstance(atom, AnswerExcludes):
+        return t(
+            "Vous n'avez pas coché « {o} » à la question « {q} »",
+            "You did not tick “{o}” for “{q}”",
+        ).format(o=question.option(atom.excludes).label, q=question.label)
+    if isinstance(atom, AnswerFewerThan):
+        count = len(answers.selected(atom.answer))
+        return t(
+            "Vous avez coché {n} réponse(s) à la question « {q} »",
+            "You ticked {n} answer(s) for “{q}”",
+        ).format(n=count, q=question.label)
+    value = answers.get(atom.answer)
+    return t(
+        "Vous avez répondu « {a} » à la question « {q} »", "You answered “{a}” to “{q}”"
+    ).format(a=_answer_words(question, value), q=question.label)
+
+
+Check = Callable[[Context], "tuple[bool, list[Atom]]"]
+
+
+def compile_condition(condition: Condition) -> Check:
+    """The condition as a function; the same result as ``evaluate``, without re-dispatching on
+    the tree's types at every call (the catalogue is evaluated for every assessment)."""
+    if isinstance(condition, AllOf):
+        parts = [compile_condition(c) for c in condition.all]
+
+        def all_of(ctx: Context) -> tuple[bool, list[Atom]]:
+            held: list[Atom] = []
+            for part in parts:
+                ok, why = part(ctx)
+                if not ok:
+                    return False, []
+                held.extend(why)
+            return True, held
+
+        return all_of
+    if isinstance(condition, AnyOf):
+        options = [compile_condition(c) for c in condition.any]
+
+        def any_of(ctx: Context) -> tuple[bool, list[Atom]]:
+            held: list[Atom] = []
+            any_ok = False
+            for option in options:
+                ok, why = option(ctx)
+                if ok:
+                    any_ok = True
+                    held.extend(why)
+            return any_ok, held
+
+        return any_of
+    if isinstance(condition, Not):
+        inner = compile_condition(condition.not_)
+
+        def not_(ctx: Context) -> tuple[bool, list[Atom]]:
+            return not inner(ctx)[0], []
+
+        return not_
+    atom = condition
+    just_this = [atom]
+
+    def single(ctx: Context) -> tuple[bool, list[Atom]]:
+        return (True, just_this) if _holds(atom, ctx) else (False, [])
+
+    return single
+
+
+class RecommendationEngine:
+    """The catalogue with its triggers compiled once."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._checks = [(item, compile_condition(item.when)) for item in catalogue.recommendations]
+
+    def recommend(self, answers: Answers, cluster: Cluster) -> tuple[ChosenRecommendation, ...]:
+        """Every recommendation whose trigger holds, ranked."""
+        return _rank(self._checks, Context(answers, cluster))
+
+
+def recommend(
+    catalogue: Catalogue, answers: Answers, cluster: Cluster
+) -> tuple[ChosenRecommendation, ...]:
+    """Every recommendation whose trigger holds, ranked (uncompiled; see RecommendationEngine)."""
+    checks = [
+        (item, lambda ctx, when=item.when: evaluate(when, ctx))
+        for item in catalogue.recommendations
+    ]
+    return _rank(checks, Context(answers, cluster))
+
+
+def _rank(
+    checks: Sequence[tuple[Recommendation, Check]], ctx: Context
+) -> tuple[ChosenRecommendation, ...]:
+    chosen: list[tuple[int, int, int, ChosenRecommendation]] = []
+    # the same atom recurs across recommendations: word each reason once
+    worded: dict[Atom, LocalizedText] = {}
+    for order, (item, check) in enumerate(checks):
+        ok, held = check(ctx)
+        if not ok:
+            continue
+        reasons: list[LocalizedText] = []
+        for atom in held:
+            text = worded.get(atom)
+            if text is None:
+                text = worded[atom] = reason(atom, ctx)
+            if text not in reasons:
+                reasons.append(text)
+        chosen.append((-item.priority, -len(reasons), order, _chosen(item, tuple(reasons))))
+    chosen.sort(key=lambda row: row[:3])
+    return tuple(row[3] for row in chosen)
+
+
+def _chosen(item: Recommendation, reasons: tuple[LocalizedText, ...]) -> ChosenRecommendation:
+    return ChosenRecommendation(
+        id=item.id,
+        priority=item.priority,
+        theme=item.theme,
+        title=item.title,
+        body=item.body,
+        rests_on=item.rests_on,
+        reasons=reasons,
+    )
+
+
+def check_catalogue(
+    catalogue: Catalogue, questionnaire: Questionnaire = QUESTIONNAIRE
+) -> list[str]:
+    """Problems in the catalogue's triggers: unknown questions, values no answer can take."""
+    problems: list[str] = []
+    for item in catalogue.recommendations:
+        for atom in atoms(item.when):
+            if isinstance(atom, ScoreBelow | ScoreAtLeast | ClusterIs | SectorIs):
+                continue
+            question_id = atom.answer
+            if question_id not in questionnaire:
+                problems.append(f"{item.id}: unknown question {question_id}")
+                continue
+            question = questionnaire[question_id]
+            problems.extend(f"{item.id}: {p}" for p in _atom_problems(atom, question))
+    return problems
+
+
+def _atom_problems(atom: Atom, question: Question) -> list[str]:
+    kind = question.kind
+    if isinstance(atom, AnswerIn):
+        bad = []
+        for value in atom.in_:
+            if kind == "boolean":
+                ok = isinstance(value, bool)
+            elif kind == "single":
+                ok = isinstance(value, str) and value in question.option_ids()
+            elif kind == "percent":
+                ok = value == "dont_know" or (
+                    isinstance(value, int) and not isinstance(value, bool)
+                )
+            else:
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            if not ok:
+                bad.append(f"{question.id} can never be {value!r}")
+        return bad
+    if isinstance(atom, AnswerBelow | AnswerAtLeast):
+        return [] if kind in ("scale", "percent", "integer") else [f"{question.id} is not a number"]
+    if isinstance(atom, AnswerIncludes | AnswerExcludes | AnswerFewerThan):
+        if kind != "multiple":
+            return [f"{question.id} is not a multiple choice"]
+        option = getattr(atom, "includes", None) or getattr(atom, "excludes", None)
+        if option is not None and option not in question.option_ids():
+            return [f"{question.id} has no option {option!r}"]
+    return []

@@ -1,0 +1,118 @@
+"""A result as plain data (JSON, CSV), in one language, with every figure's source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.answers import FieldError
+from app.core.assessment import AssessmentResult
+from app.core.comparison import KpiComparison, Reference
+from app.core.figures import Figure, Source
+from app.core.questionnaire import QUESTIONNAIRE
+from app.core.vocabulary import Locale
+
+
+def source_payload(source: Source) -> dict[str, Any]:
+    return {"document": source.document, "section": source.section, "quote": source.quote}
+
+
+def figure_payload(figure: Figure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    return {
+        "value": figure.value,
+        "printed": figure.printed,
+        "unit": figure.unit,
+        "source": source_payload(figure.source),
+    }
+
+
+def _reference(ref: Reference, locale: Locale) -> dict[str, Any]:
+    return {
+        "scope": ref.scope,
+        "group": ref.group.in_(locale),
+        "verdict": ref.verdict,
+        "statement": ref.statement.in_(locale) if ref.statement else None,
+        "position": ref.position.in_(locale) if ref.position else None,
+        "figure": figure_payload(ref.figure),
+    }
+
+
+def _comparison(kpi: KpiComparison, locale: Locale) -> dict[str, Any]:
+    return {
+        "kpi": kpi.kpi,
+        "label": kpi.label.in_(locale),
+        "answer": kpi.answer.in_(locale),
+        "references": [_reference(r, locale) for r in kpi.references],
+    }
+
+
+def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
+    placement = result.placement
+    path = result.next_level
+    return {
+        "edition": result.edition,
+        "cluster": placement.cluster,
+        "probabilities": placement.probabilities,
+        "borderline": placement.borderline,
+        "confidence": placement.confidence,
+        "factors_left_out": list(placement.skipped),
+        "factor_pulls": [
+            {
+                "factor": p.factor,
+                "question": p.question,
+                "answer": p.answer,
+                "pull": p.pull,
+                "left_out": p.skipped,
+            }
+            for p in placement.pulls
+        ],
+        "next_level": {
+            "target": path.target,
+            "changes": [
+                {"question": c.question, "from": c.before, "to": c.after}
+                for c in (path.path.changes if path.path else ())
+            ],
+            "probabilities_after": path.path.probabilities if path.path else None,
+            "consolidate": [
+                {
+                    "block": m.block,
+                    "changes": [
+                        {"question": c.question, "from": c.before, "to": c.after} for c in m.changes
+                    ],
+                }
+                for m in (path.consolidation.best_moves if path.consolidation else ())
+            ],
+        },
+        "comparisons": [_comparison(k, locale) for k in result.comparisons],
+        "orientation": {
+            "score": result.orientation.score,
+            "cluster_means": result.orientation.cluster_means,
+            "all_respondents": result.orientation.all_mean,
+            "closest_cluster": result.orientation.closest,
+        },
+        "recommendations": [
+            {
+                "id": r.id,
+                "priority": r.priority,
+                "theme": r.theme,
+                "title": r.title.in_(locale),
+                "body": r.body.in_(locale),
+                "why": [reason.in_(locale) for reason in r.reasons],
+                "rests_on": [source_payload(s) for s in r.rests_on],
+            }
+            for r in result.recommendations
+        ],
+    }
+
+
+def errors_payload(errors: tuple[FieldError, ...], locale: Locale) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": e.field,
+            "code": e.code,
+            "message": e.message.in_(locale),
+            "label": QUESTIONNAIRE[e.field].label.in_(locale) if e.field in QUESTIONNAIRE else None,
+        }
+        for e in errors
+    ]

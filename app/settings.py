@@ -1,0 +1,26 @@
+"""The one settings class: every knob comes from the environment (prefix CSMB_)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.reference.loader import DEFAULT_DIR
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CSMB_", env_file=".env", extra="ignore")
+
+    reference_data_dir: Path = DEFAULT_DIR
+    """Folder of the reference YAML files (edition 2022)."""
+    default_locale: Literal["fr", "en"] = "fr"
+    """Language when neither the user's choice nor Accept-Language says otherwise."""
+    locale_cookie: str = "lang"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

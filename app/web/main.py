@@ -1,0 +1,50 @@
+"""The ASGI application: ``uvicorn app.web.main:app``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+
+from app.services.assessment_service import assessor_for
+from app.settings import Settings, get_settings
+from app.web import errors, health, pages
+from app.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Load and validate the reference data before serving: bad data stops the start.
+        assessor_for(settings.reference_data_dir)
+        yield
+
+    app = FastAPI(
+        title="Customer-service maturity benchmark",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        LocaleMiddleware, default=settings.default_locale, cookie=settings.locale_cookie
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(health.router)
+    app.include_router(pages.router)
+    errors.register(app)
+    return app
+
+
+app = create_app()

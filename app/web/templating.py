@@ -1,0 +1,39 @@
+"""Jinja2 with the i18n extension: one environment per language, each with its catalog
+installed once (installing per request would race between threads)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app.core.vocabulary import Locale
+from app.web.i18n import translations
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+
+
+@cache
+def templates_for(locale: Locale) -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    return Jinja2Templates(env=env)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    locale: Locale = request.state.locale
+    return templates_for(locale).TemplateResponse(
+        request, name, {"locale": locale, **context}, status_code=status_code
+    )

@@ -1,0 +1,50 @@
+"""Hypothesis strategies built from the questionnaire definition itself, so that a new question
+is covered by every property test without touching this file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from app.core.answers import applicability
+from app.core.questionnaire import QUESTIONNAIRE, Question
+from app.core.vocabulary import DONT_KNOW
+
+
+def _value(question: Question) -> st.SearchStrategy[Any]:
+    if question.kind == "boolean":
+        return st.booleans()
+    if question.kind == "single":
+        return st.sampled_from(question.option_ids())
+    if question.kind == "multiple":
+        plain = [o for o in question.option_ids() if o != question.exclusive_option]
+        lists = st.lists(
+            st.sampled_from(plain), unique=True, min_size=1 if question.required else 0
+        )
+        if question.exclusive_option:
+            return st.one_of(lists, st.just([question.exclusive_option]))
+        return lists
+    low = question.minimum if question.minimum is not None else 1
+    high = question.maximum if question.maximum is not None else 5
+    numbers = st.integers(min_value=low, max_value=high)
+    if question.kind == "percent" and question.allow_unknown:
+        return st.one_of(numbers, st.just(DONT_KNOW))
+    return numbers
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid raw answer set (JSON-like values), drawn question by question in order so that
+    conditional questions are asked only when they apply."""
+    values: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
+    for question in QUESTIONNAIRE.questions():
+        if applicability(question, typed) != "applies":
+            continue
+        if not question.required and question.kind != "multiple" and draw(st.booleans()):
+            continue
+        value = draw(_value(question))
+        values[question.id] = value
+        typed[question.id] = tuple(value) if isinstance(value, list) else value
+    return values

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from app.core.answers import validate_answers
+from app.core.assessment import Assessor, ReferenceData
+from app.core.catalogue import Catalogue
+from app.core.recommendations import check_catalogue, evaluate, recommend
+from tests.personas import PERSONAS
+from tests.strategies import answer_sets
+
+pytestmark = pytest.mark.unit
+
+
+def test_catalogue_covers_what_the_issue_lists(reference: ReferenceData) -> None:
+    catalogue = reference.catalogue
+    assert len(catalogue.recommendations) >= 30
+    documents = {s.document for r in catalogue.recommendations for s in r.rests_on}
+    assert documents >= {
+        "barometre_2022",
+        "amarc_dauphine_2022",
+        "ipsos_closed_loop",
+        "sens_du_client_2017",
+    }
+    themes = {r.theme for r in catalogue.recommendations}
+    assert themes >= {
+        "channels",
+        "responsiveness",
+        "satisfaction",
+        "complaints",
+        "organisation",
+        "team",
+    }
+    ids = {r.id for r in catalogue.recommendations}
+    assert len(ids) == len(catalogue.recommendations)
+    for item in catalogue.recommendations:
+        assert item.title.fr != item.title.en
+        assert item.body.fr != item.body.en
+
+
+def test_catalogue_triggers_only_name_real_questions_and_answers(reference: ReferenceData) -> None:
+    assert check_catalogue(reference.catalogue) == []
+
+
+def test_a_bad_trigger_is_caught() -> None:
+    broken = Catalogue.model_validate(
+        {
+            "edition": "2022",
+            "recommendations": [
+                {
+                    "id": "x",
+                    "priority": 1,
+                    "theme": "team",
+                    "title": {"fr": "a", "en": "b"},
+                    "body": {"fr": "a", "en": "b"},
+                    "rests_on": [{"section": "s"}],
+                    "when": {"answer": "satisfaction_measured", "in": ["no"]},
+                }
+            ],
+        }
+    )
+    assert check_catalogue(broken) == ["x: satisfaction_measured can never be 'no'"]
+
+
+@pytest.mark.parametrize("cluster", ["basiques", "classiques", "polyvalents"])
+def test_each_persona_gets_ranked_recommendations_with_reasons(
+    cluster: str, assessor: Assessor
+) -> None:
+    for persona in PERSONAS[cluster]:  # type: ignore[index]
+        result = assessor.assess(validate_answers(persona.answers))
+        recs = result.recommendations
+        assert len(recs) >= 3, persona.name
+        priorities = [r.priority for r in recs]
+        assert priorities == sorted(priorities, reverse=True)
+        for rec in recs:
+            assert rec.reasons, rec.id
+            assert rec.rests_on
+
+
+def test_never_measuring_satisfaction_ranks_first(assessor: Assessor) -> None:
+    result = assessor.assess(validate_answers(PERSONAS["classiques"][1].answers))
+    top = result.recommendations[0]
+    assert top.priority == 5
+    assert any("Non" in r.fr or "No" in r.en for r in top.reasons)
+
+
+@given(raw=answer_sets())
+@settings(max_examples=150, deadline=None)
+def test_compiled_and_plain_evaluation_agree(
+    raw: dict[str, Any], assessor: Assessor, reference: ReferenceData
+) -> None:
+    answers = validate_answers(raw)
+    cluster = assessor.model.place(answers).cluster
+    compiled = assessor.recommender.recommend(answers, cluster)
+    plain = recommend(reference.catalogue, answers, cluster)
+    assert compiled == plain
+    from app.core.recommendations import Context
+
+    for rec in compiled:
+        item = next(r for r in reference.catalogue.recommendations if r.id == rec.id)
+        assert evaluate(item.when, Context(answers, cluster))[0]
