@@ -208,11 +208,29 @@ def compile_condition(condition: Condition) -> Check:
         return not_
     atom = condition
     just_this = [atom]
+    holds = _compile_atom(atom)
 
     def single(ctx: Context) -> tuple[bool, list[Atom]]:
-        return (True, just_this) if _holds(atom, ctx) else (False, [])
+        return (True, just_this) if holds(ctx) else (False, [])
 
     return single
+
+
+def _compile_atom(atom: Atom) -> Callable[[Context], bool]:
+    """``_holds`` specialised for one atom: the common cases skip the type dispatch."""
+    if isinstance(atom, AnswerIn):
+        question = atom.answer
+        accepted = {(type(v), v) for v in atom.in_}
+
+        def answer_in(ctx: Context) -> bool:
+            value = ctx.answers.get(question)
+            return value is not None and (type(value), value) in accepted
+
+        return answer_in
+    if isinstance(atom, ClusterIs):
+        clusters = frozenset(atom.cluster)
+        return lambda ctx: ctx.cluster in clusters
+    return lambda ctx: _holds(atom, ctx)
 
 
 class RecommendationEngine:
@@ -221,10 +239,33 @@ class RecommendationEngine:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self._checks = [(item, compile_condition(item.when)) for item in catalogue.recommendations]
+        self._wording: dict[tuple[int, object], LocalizedText] = {}
 
     def recommend(self, answers: Answers, cluster: Cluster) -> tuple[ChosenRecommendation, ...]:
         """Every recommendation whose trigger holds, ranked."""
-        return _rank(self._checks, Context(answers, cluster))
+        return _rank(self._checks, Context(answers, cluster), self._word)
+
+    def _word(self, atom: Atom, ctx: Context) -> LocalizedText:
+        """``reason``, remembered per atom and per answer it depends on (a bounded set: options,
+        clusters, sectors; numbers are few too)."""
+        key = (id(atom), _reason_key(atom, ctx))
+        text = self._wording.get(key)
+        if text is None:
+            text = reason(atom, ctx)
+            if len(self._wording) < 100_000:
+                self._wording[key] = text
+        return text
+
+
+def _reason_key(atom: Atom, ctx: Context) -> object:
+    if isinstance(atom, ClusterIs):
+        return ctx.cluster
+    if isinstance(atom, SectorIs):
+        return ctx.answers.get("sector")
+    if isinstance(atom, ScoreBelow | ScoreAtLeast):
+        return ctx.answers.orientation_score
+    value = ctx.answers.get(atom.answer)
+    return (type(value), value)
 
 
 def recommend(
@@ -239,20 +280,22 @@ def recommend(
 
 
 def _rank(
-    checks: Sequence[tuple[Recommendation, Check]], ctx: Context
+    checks: Sequence[tuple[Recommendation, Check]],
+    ctx: Context,
+    word: Callable[[Atom, Context], LocalizedText] = lambda atom, ctx: reason(atom, ctx),
 ) -> tuple[ChosenRecommendation, ...]:
     chosen: list[tuple[int, int, int, ChosenRecommendation]] = []
     # the same atom recurs across recommendations: word each reason once
-    worded: dict[Atom, LocalizedText] = {}
+    worded: dict[int, LocalizedText] = {}
     for order, (item, check) in enumerate(checks):
         ok, held = check(ctx)
         if not ok:
             continue
         reasons: list[LocalizedText] = []
         for atom in held:
-            text = worded.get(atom)
+            text = worded.get(id(atom))
             if text is None:
-                text = worded[atom] = reason(atom, ctx)
+                text = worded[id(atom)] = word(atom, ctx)
             if text not in reasons:
                 reasons.append(text)
         chosen.append((-item.priority, -len(reasons), order, _chosen(item, tuple(reasons))))
