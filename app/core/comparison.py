@@ -187,11 +187,10 @@ def _practice_reference(
     figure: Figure | None,
     does_it: bool,
     describe: LocalizedText,
-    share: float | None = None,
 ) -> Reference:
     if figure is None:
         return Reference(scope, group, None, None, "no_figure")
-    value = figure.value if share is None else share
+    value = figure.value
     statement = describe.format(share=_pct(value))
     if does_it:
         verdict: Verdict = "better" if value < 50 else "in_line"
@@ -239,6 +238,7 @@ _AHT_STATEMENT = t(
 )
 
 ALL_RESPONDENTS = t("Tous les répondants", "All respondents")
+_SCOPES: tuple[Scope, Scope, Scope] = ("sector", "all", "cluster")
 
 
 def _group_names(
@@ -489,32 +489,48 @@ class Comparator:
             ),
         )
 
+    def _practice(
+        self,
+        kpi: str,
+        label: LocalizedText,
+        answer: LocalizedText,
+        does_it: bool,
+        describe: LocalizedText,
+        figures: tuple[Figure | None, Figure | None, Figure | None],
+        names: dict[Scope, LocalizedText],
+        your_value: float | None = None,
+    ) -> KpiComparison:
+        """A practice a share of companies has (self-care, omnichannel...): sector, all, cluster."""
+        return KpiComparison(
+            kpi=kpi,
+            label=label,
+            answer=answer,
+            kind="practice",
+            your_value=your_value,
+            references=tuple(
+                _practice_reference(scope, names[scope], figure, does_it, describe)
+                for scope, figure in zip(_SCOPES, figures, strict=True)
+            ),
+        )
+
     def _satisfaction(
         self, answers: Answers, figures: ClusterFigures, names: dict[Scope, LocalizedText]
     ) -> KpiComparison:
-        does = answers.choice("satisfaction_measured") == "systematic"
-        describe = t(
-            "{share} % mesurent la satisfaction après chaque contact",
-            "{share}% measure satisfaction after every contact",
-        )
-        return KpiComparison(
-            kpi="satisfaction_measured",
-            label=t("Satisfaction mesurée après contact", "Satisfaction measured after contact"),
-            answer=_answer_label("satisfaction_measured", answers),
-            kind="practice",
-            references=(
-                Reference("sector", names["sector"], None, None, "no_figure"),
-                _practice_reference(
-                    "all",
-                    names["all"],
-                    self.benchmarks.all_respondents.satisfaction_measured,
-                    does,
-                    describe,
-                ),
-                _practice_reference(
-                    "cluster", names["cluster"], figures.satisfaction_measured, does, describe
-                ),
+        return self._practice(
+            "satisfaction_measured",
+            t("Satisfaction mesurée après contact", "Satisfaction measured after contact"),
+            _answer_label("satisfaction_measured", answers),
+            answers.choice("satisfaction_measured") == "systematic",
+            t(
+                "{share} % mesurent la satisfaction après chaque contact",
+                "{share}% measure satisfaction after every contact",
             ),
+            (
+                None,
+                self.benchmarks.all_respondents.satisfaction_measured,
+                figures.satisfaction_measured,
+            ),
+            names,
         )
 
     def _selfcare(
@@ -524,22 +540,18 @@ class Comparator:
         figures: ClusterFigures,
         names: dict[Scope, LocalizedText],
     ) -> KpiComparison:
-        does = answers.get("selfcare") is True
-        describe = t("{share} % proposent un outil de selfcare", "{share}% offer a self-care tool")
-        return KpiComparison(
-            kpi="selfcare",
-            label=t("Outil de selfcare", "Self-care tool"),
-            answer=_answer_label("selfcare", answers),
-            kind="practice",
-            references=(
-                _practice_reference(
-                    "sector", names["sector"], sector.selfcare if sector else None, does, describe
-                ),
-                _practice_reference(
-                    "all", names["all"], self.benchmarks.all_respondents.selfcare, does, describe
-                ),
-                _practice_reference("cluster", names["cluster"], figures.selfcare, does, describe),
+        return self._practice(
+            "selfcare",
+            t("Outil de selfcare", "Self-care tool"),
+            _answer_label("selfcare", answers),
+            answers.get("selfcare") is True,
+            t("{share} % proposent un outil de selfcare", "{share}% offer a self-care tool"),
+            (
+                sector.selfcare if sector else None,
+                self.benchmarks.all_respondents.selfcare,
+                figures.selfcare,
             ),
+            names,
         )
 
     def _omnichannel(
@@ -549,31 +561,21 @@ class Comparator:
         figures: ClusterFigures,
         names: dict[Scope, LocalizedText],
     ) -> KpiComparison:
-        does = answers.choice("channel_strategy") == "omni"
-        describe = t(
-            "{share} % gèrent leurs demandes en omnicanal",
-            "{share}% run their requests omnichannel",
-        )
-        return KpiComparison(
-            kpi="omnichannel",
-            label=t("Relation client omnicanale", "Omnichannel customer service"),
-            answer=_answer_label("channel_strategy", answers),
-            kind="practice",
-            references=(
-                _practice_reference(
-                    "sector",
-                    names["sector"],
-                    sector.omnichannel if sector else None,
-                    does,
-                    describe,
-                ),
-                _practice_reference(
-                    "all", names["all"], self.benchmarks.all_respondents.omnichannel, does, describe
-                ),
-                _practice_reference(
-                    "cluster", names["cluster"], figures.channel_strategy.omni, does, describe
-                ),
+        return self._practice(
+            "omnichannel",
+            t("Relation client omnicanale", "Omnichannel customer service"),
+            _answer_label("channel_strategy", answers),
+            answers.choice("channel_strategy") == "omni",
+            t(
+                "{share} % gèrent leurs demandes en omnicanal",
+                "{share}% run their requests omnichannel",
             ),
+            (
+                sector.omnichannel if sector else None,
+                self.benchmarks.all_respondents.omnichannel,
+                figures.channel_strategy.omni,
+            ),
+            names,
         )
 
     def _complaints(
@@ -584,38 +586,22 @@ class Comparator:
         names: dict[Scope, LocalizedText],
     ) -> KpiComparison:
         rating = answers.number("complaint_opportunity") or 0
-        does = rating >= 4  # the report counts "d'accord" and "tout à fait d'accord"
-        describe = t(
-            "{share} % voient la réclamation comme une opportunité",
-            "{share}% see complaints as an opportunity",
-        )
-        return KpiComparison(
-            kpi="complaint_opportunity",
-            label=t(
-                "La réclamation vue comme une opportunité", "Complaints seen as an opportunity"
+        return self._practice(
+            "complaint_opportunity",
+            t("La réclamation vue comme une opportunité", "Complaints seen as an opportunity"),
+            t(f"{rating} sur 5", f"{rating} out of 5"),
+            rating >= 4,  # the report counts "d'accord" and "tout à fait d'accord"
+            t(
+                "{share} % voient la réclamation comme une opportunité",
+                "{share}% see complaints as an opportunity",
             ),
-            answer=t(f"{rating} sur 5", f"{rating} out of 5"),
-            kind="practice",
+            (
+                sector.complaint_opportunity if sector else None,
+                self.benchmarks.all_respondents.complaint_opportunity,
+                figures.complaint_opportunity,
+            ),
+            names,
             your_value=float(rating),
-            references=(
-                _practice_reference(
-                    "sector",
-                    names["sector"],
-                    sector.complaint_opportunity if sector else None,
-                    does,
-                    describe,
-                ),
-                _practice_reference(
-                    "all",
-                    names["all"],
-                    self.benchmarks.all_respondents.complaint_opportunity,
-                    does,
-                    describe,
-                ),
-                _practice_reference(
-                    "cluster", names["cluster"], figures.complaint_opportunity, does, describe
-                ),
-            ),
         )
 
     def _orientation(

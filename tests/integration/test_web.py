@@ -19,14 +19,15 @@ async def test_home_is_french_by_default(client: httpx.AsyncClient) -> None:
     # the three clusters, with their share from the report
     for name in ("Basiques", "Classiques", "Polyvalents"):
         assert name in response.text
-    assert "22 %" in response.text
-    assert "43 %" in response.text
+    assert "22&#8239;%" in response.text  # French typography: narrow space before %
+    assert "43&#8239;%" in response.text
 
 
 async def test_english_from_accept_language(client: httpx.AsyncClient) -> None:
     response = await client.get("/", headers={"Accept-Language": "en-US,en;q=0.9,fr;q=0.4"})
     assert response.headers["content-language"] == "en"
     assert "How mature is your customer service?" in response.text
+    assert "22%" in response.text
 
 
 async def test_the_visible_switch_wins_and_is_remembered(client: httpx.AsyncClient) -> None:

@@ -54,18 +54,22 @@ def replay(model: PlacementModel) -> dict[str, object]:
     return {"confusion": confusion, "mean_top": top_probability / POPULATION, "drawn": drawn}
 
 
-def test_placement_recovers_the_generating_cluster(replay: dict[str, object]) -> None:
+def test_placement_recovers_the_generating_cluster(
+    replay: dict[str, object], capsys: pytest.CaptureFixture[str]
+) -> None:
     confusion: dict[Cluster, Counter[Cluster]] = replay["confusion"]  # type: ignore[assignment]
-    print("\nconfusion matrix (rows: generating cluster, columns: placed)")
-    print(f"{'':12}" + "".join(f"{c:>12}" for c in CLUSTERS))
-    for truth in CLUSTERS:
-        print(f"{truth:12}" + "".join(f"{confusion[truth][c]:>12}" for c in CLUSTERS))
     correct = sum(confusion[c][c] for c in CLUSTERS)
     accuracy = correct / POPULATION
-    print(
-        f"recovered: {accuracy:.1%}; "
-        f"mean probability of the placed cluster: {replay['mean_top']:.1%}"
-    )
+    lines = [
+        f"\nreplay of {POPULATION} synthetic respondents"
+        " (rows: generating cluster, columns: placed)",
+        f"{'':12}" + "".join(f"{c:>12}" for c in CLUSTERS),
+        *(f"{t:12}" + "".join(f"{confusion[t][c]:>12}" for c in CLUSTERS) for t in CLUSTERS),
+        f"recovered: {accuracy:.1%}; mean probability of the placed cluster: "
+        f"{replay['mean_top']:.1%}",
+    ]
+    with capsys.disabled():  # shown in every run's log, not only on failure
+        print("\n".join(lines))
     assert accuracy >= 0.80
 
 
