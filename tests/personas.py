@@ -146,7 +146,8 @@ PERSONAS: dict[Cluster, list[Persona]] = {
         ),
         Persona(
             # phone-centred ("privilégient davantage le téléphone"), fast pick-up, handling
-            # times that trail the polyvalents', satisfaction measured, few digital channels
+            # times better than basiques' but not the polyvalents' best, satisfaction
+            # measured, no digital channel
             "energy supplier's phone-centred service",
             _company(
                 sector="industry_energy_telecom",
@@ -154,7 +155,7 @@ PERSONAS: dict[Cluster, list[Persona]] = {
                 monthly_volume="8k_to_50k",
                 phone_open=True,
                 phone_delay="lt_2min",
-                phone_aht="gt_10min",
+                phone_aht="5_10min",
                 email_open=True,
                 email_delay="24_72h",
                 email_aht="10_60min",

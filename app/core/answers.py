@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from app.core.errors import DomainError
-from app.core.questionnaire import ORIENTATION_QUESTIONS, QUESTIONNAIRE, Question, Questionnaire
+from app.core.questionnaire import CHANNEL_NAMES, ORIENTATION_QUESTIONS, QUESTIONNAIRE, Question
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import DONT_KNOW, Channel
 
@@ -93,8 +93,9 @@ class Answers(Mapping[str, AnswerValue]):
     def orientation_score(self) -> float:
         """Mean of the four orientation statements (report chapter 01, "Construction d'une
         note d'orientation client")."""
-        scores = [self.number(q) or 0 for q in ORIENTATION_QUESTIONS]
-        return sum(scores) / len(scores)
+        scores = [self.number(q) for q in ORIENTATION_QUESTIONS]
+        known = [s for s in scores if s is not None]
+        return sum(known) / len(known) if known else 0.0
 
     def replace(self, **changes: AnswerValue | None) -> Answers:
         """A copy with some answers changed (None removes one); not re-validated."""
@@ -186,10 +187,11 @@ def _not_applicable_reason(question: Question) -> LocalizedText:
     rule = question.applies_when
     assert rule is not None  # noqa: S101 - only called for conditional questions
     parent = QUESTIONNAIRE[rule.question]
-    if parent.kind == "boolean":
+    if parent.kind == "boolean" and question.channel is not None:
+        name = CHANNEL_NAMES[question.channel]
         return t(
-            f"vous avez indiqué ne pas proposer ce canal ({rule.question}).",
-            f"you said you do not offer this channel ({rule.question}).",
+            f"vous avez indiqué ne pas proposer le canal {name.fr}.",
+            f"you said you do not offer {name.en}.",
         )
     return t(
         f"elle dépend de votre réponse à « {parent.label.fr} ».",
@@ -232,32 +234,31 @@ def _check_value(question: Question, value: object) -> tuple[AnswerValue | None,
         return DONT_KNOW, None
     if isinstance(value, bool) or not isinstance(value, int):
         return None, _wrong_type(question)
-    low = question.minimum if question.minimum is not None else 1
-    high = question.maximum if question.maximum is not None else 5
+    # Question.__post_init__ guarantees both bounds for number questions
+    low = question.minimum if question.minimum is not None else value
+    high = question.maximum if question.maximum is not None else value
     if not low <= value <= high:
         return None, _error(question.id, "out_of_range", minimum=low, maximum=high)
     return value, None
 
 
 def _is_blank(value: object) -> bool:
+    """No answer: nothing, an empty text or an empty list (a form's untouched field)."""
+    if isinstance(value, str):
+        return not value.strip()
     return value is None or (isinstance(value, list | tuple) and len(value) == 0)
 
 
-def validate_answers(
-    raw: Mapping[str, object],
-    *,
-    questionnaire: Questionnaire = QUESTIONNAIRE,
-    drop_inapplicable: bool = False,
-) -> Answers:
+def validate_answers(raw: Mapping[str, object], *, drop_inapplicable: bool = False) -> Answers:
     """Checks a whole answer set and returns it typed, or raises InvalidAnswers listing every
     faulty field. ``drop_inapplicable`` silently ignores answers to questions that do not apply
     (an HTML form keeps a closed channel's delay in its hidden fields); the API leaves it off
     so that a partner learns its payload is inconsistent."""
     errors: list[FieldError] = [
-        _error(key, "unknown_question") for key in raw if key not in questionnaire
+        _error(key, "unknown_question") for key in raw if key not in QUESTIONNAIRE
     ]
     values: dict[str, AnswerValue] = {}
-    for question in questionnaire.questions():
+    for question in QUESTIONNAIRE.questions():
         given = raw.get(question.id)
         state = applicability(question, values)
         if state == "does_not_apply":
@@ -288,7 +289,7 @@ _FALSE = {"false", "no", "non", "0", "off"}
 
 
 def parse_text_answers(
-    raw: Mapping[str, str | Sequence[str]], *, questionnaire: Questionnaire = QUESTIONNAIRE
+    raw: Mapping[str, str | Sequence[str]],
 ) -> tuple[dict[str, object], list[FieldError]]:
     """Reads text answers into typed values. Blank text is no answer. A multiple choice may be
     given as a list or as one text separated by ``|``. Returns the values it could read and an
@@ -296,10 +297,10 @@ def parse_text_answers(
     values: dict[str, object] = {}
     errors: list[FieldError] = []
     for key, given in raw.items():
-        if key not in questionnaire:
+        if key not in QUESTIONNAIRE:
             values[key] = given
             continue
-        question = questionnaire[key]
+        question = QUESTIONNAIRE[key]
         items = [given] if isinstance(given, str) else list(given)
         items = [i.strip() for i in items if i.strip()]
         if not items:

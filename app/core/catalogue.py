@@ -5,7 +5,7 @@ in reference_data/recommendations.yaml:
 
     when:
       all:
-        - {answer: satisfaction_measured, in: [no, sometimes]}
+        - {answer: satisfaction_measured, in: ["never", "sometimes"]}
         - {cluster: [classiques, basiques]}
 
 Atoms: ``{answer: ID, in: [..]}``, ``{answer: ID, below: N}``, ``{answer: ID, at_least: N}``,

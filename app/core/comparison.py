@@ -16,13 +16,12 @@ from typing import Literal
 from app.core.answers import Answers
 from app.core.benchmarks import Benchmarks, ClusterFigures, SectorBenchmark
 from app.core.figures import Figure, ThresholdFigure
-from app.core.questionnaire import CHANNEL_NAMES, QUESTIONNAIRE
+from app.core.questionnaire import CHANNEL_NAMES, QUESTIONNAIRE, answer_label
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import (
     AHT_BUCKETS,
     CHANNELS,
     DELAY_BUCKETS,
-    DONT_KNOW,
     NOT_MEASURED,
     Channel,
     Cluster,
@@ -129,17 +128,8 @@ def _threshold_reference(
         figure, bucket, share = min(met, key=lambda f: f[2])
         verdict: Verdict = "better" if share < 50 else "in_line"
         others = 100 - share
-        position = (
-            t(
-                "Vous êtes dans ce groupe, avec {who}.",
-                "You are in this group, with {who}.",
-            ).format(who=share_in_words(share))
-            if others < 5
-            else t(
-                "Vous faites mieux qu'{who}.",
-                "You do better than {who}.",
-            ).format(who=share_in_words(others))
-        )
+        who = share_in_words(others)
+        position = t(f"Vous faites mieux {_que(who.fr)}.", f"You do better than {who.en}.")
     else:
         figure, bucket, share = max(missed, key=lambda f: f[2])
         verdict = "below" if share >= 50 else "in_line"
@@ -148,6 +138,22 @@ def _threshold_reference(
         )
     statement = describe.format(share=_pct(share), threshold=_BUCKET_WORDS[bucket])
     return Reference(scope, group, figure, statement, verdict, position, value=share)
+
+
+def _que(text: str) -> str:
+    """French "que" before a word, elided before a vowel: "qu'environ", "que presque"."""
+    return f"qu'{text}" if text[:1] in "aeiouyéèêàh" else f"que {text}"
+
+
+def _number(value: float, decimals: int) -> LocalizedText:
+    """A number as each language writes it: 4,31 and 4.31; +2 and +2."""
+    english = f"{value:.{decimals}f}"
+    return t(english.replace(".", ","), english)
+
+
+def _signed(value: float, decimals: int) -> LocalizedText:
+    english = f"{value:+.{decimals}f}"
+    return t(english.replace(".", ","), english)
 
 
 def _mean_reference(
@@ -161,24 +167,22 @@ def _mean_reference(
 ) -> Reference:
     if figure is None:
         return Reference(scope, group, None, None, "no_figure")
-    statement = describe.format(value=_format_mean(figure.value))
+    decimals = 2 if tolerance < 1 else 0
+    statement = describe.format(value=_number(figure.value, decimals))
     if value is None:
         return Reference(scope, group, figure, statement, "not_comparable", value=figure.value)
     gap = value - figure.value
     verdict: Verdict = "in_line" if abs(gap) <= tolerance else ("better" if gap > 0 else "below")
-    if tolerance < 1:
-        position = t("Écart : {fr}.", "Gap: {en}.").format(
-            fr=f"{gap:+.2f}".replace(".", ","), en=f"{gap:+.2f}"
+    plural = abs(round(gap, decimals)) >= 2
+    position = (
+        t("Exactement le chiffre du rapport.", "Exactly the report's figure.")
+        if round(gap, decimals) == 0
+        else t("Écart : {gap} {unit}.", "Gap: {gap} {unit}.").format(
+            gap=_signed(gap, decimals),
+            unit=t("points" if plural else "point", "points" if plural else "point"),
         )
-    else:
-        position = t("Écart : {gap} {unit}.", "Gap: {gap} {unit}.").format(
-            gap=f"{gap:+.0f}", unit=unit
-        )
+    )
     return Reference(scope, group, figure, statement, verdict, position, value=figure.value)
-
-
-def _format_mean(value: float) -> str:
-    return f"{value:.2f}" if value != int(value) else f"{value:.0f}"
 
 
 def _practice_reference(
@@ -194,12 +198,12 @@ def _practice_reference(
     statement = describe.format(share=_pct(value))
     if does_it:
         verdict: Verdict = "better" if value < 50 else "in_line"
-        position = t("Vous le faites, comme {who}.", "You do, like {who}.").format(
+        position = t("Font de même : {who}.", "Doing the same: {who}.").format(
             who=share_in_words(value)
         )
     else:
         verdict = "below" if value >= 50 else "in_line"
-        position = t("Vous ne le faites pas, comme {who}.", "You do not, like {who}.").format(
+        position = t("Ne le font pas non plus : {who}.", "Not doing it either: {who}.").format(
             who=share_in_words(100 - value)
         )
     return Reference(scope, group, figure, statement, verdict, position, value=value)
@@ -244,10 +248,9 @@ _SCOPES: tuple[Scope, Scope, Scope] = ("sector", "all", "cluster")
 def _group_names(
     benchmarks: Benchmarks, cluster: Cluster, sector: str | None
 ) -> dict[Scope, LocalizedText]:
+    # the sector is named as the questionnaire names it, so the page says it one way only
     sector_name = (
-        benchmarks.sectors[sector].name
-        if sector in benchmarks.sectors
-        else QUESTIONNAIRE["sector"].option(sector).label
+        QUESTIONNAIRE["sector"].option(sector).label
         if sector
         else t("Votre secteur", "Your sector")
     )
@@ -259,17 +262,7 @@ def _group_names(
 
 
 def _answer_label(question_id: str, answers: Answers) -> LocalizedText:
-    question = QUESTIONNAIRE[question_id]
-    value = answers.get(question_id)
-    if value is None:
-        return t("Sans réponse", "No answer")
-    if question.kind in ("single",):
-        return question.option(str(value)).label
-    if question.kind == "boolean":
-        return t("Oui", "Yes") if value else t("Non", "No")
-    if value == DONT_KNOW:
-        return t("Je ne sais pas", "Don't know")
-    return t(f"{value}", f"{value}")
+    return answer_label(QUESTIONNAIRE[question_id], answers.get(question_id))
 
 
 # --- the comparisons ---------------------------------------------------------------------------
@@ -278,10 +271,14 @@ def _answer_label(question_id: str, answers: Answers) -> LocalizedText:
 class Comparator:
     def __init__(self, benchmarks: Benchmarks) -> None:
         self.benchmarks = benchmarks
+        # keyed by plain text, so that any answer (public sector, other) can look itself up
+        self._sectors: dict[str, SectorBenchmark] = {}
+        for key, sector in benchmarks.sectors.items():
+            self._sectors[key] = sector
 
     def compare(self, answers: Answers, cluster: Cluster) -> tuple[KpiComparison, ...]:
         sector_id = answers.choice("sector")
-        sector = next((s for k, s in self.benchmarks.sectors.items() if k == sector_id), None)
+        sector = self._sectors.get(sector_id or "")
         names = _group_names(self.benchmarks, cluster, sector_id)
         figures = self.benchmarks.clusters[cluster]
         rows: list[KpiComparison] = []
@@ -304,9 +301,8 @@ class Comparator:
         rows.append(self._orientation(answers, figures, names))
         return tuple(rows)
 
-    def _no_sector(
-        self, names: dict[Scope, LocalizedText], sector: SectorBenchmark | None
-    ) -> Reference:
+    @staticmethod
+    def _no_sector(names: dict[Scope, LocalizedText]) -> Reference:
         return Reference("sector", names["sector"], None, None, "no_figure")
 
     def _delay(
@@ -335,7 +331,7 @@ class Comparator:
             answer=_answer_label(f"{channel}_delay", answers),
             kind="threshold",
             references=(
-                self._no_sector(names, sector),
+                self._no_sector(names),
                 _threshold_reference(
                     "all", names["all"], refs(all_figure), buckets, answer, describe
                 ),
@@ -373,7 +369,7 @@ class Comparator:
                 "sector", names["sector"], sector_refs, buckets, answer, _AHT_STATEMENT
             )
             if sector is not None
-            else self._no_sector(names, sector)
+            else self._no_sector(names)
         )
         return KpiComparison(
             kpi=f"{channel}_aht",
@@ -522,8 +518,8 @@ class Comparator:
             _answer_label("satisfaction_measured", answers),
             answers.choice("satisfaction_measured") == "systematic",
             t(
-                "{share} % mesurent la satisfaction après chaque contact",
-                "{share}% measure satisfaction after every contact",
+                "{share} % mesurent la satisfaction client après un contact",
+                "{share}% measure customer satisfaction after a contact",
             ),
             (
                 None,

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import cast
 
+from app.core.answers import applicability
 from app.core.placement import PlacementModel, Scores
+from app.core.questionnaire import QUESTIONNAIRE
 from app.core.vocabulary import (
     AHT_BUCKETS,
     AHT_CHANNELS,
@@ -64,6 +67,12 @@ class NextLevelPath:
     probabilities: dict[Cluster, float]
     margin: float
     """Log-score lead of the target over the runner-up once the changes are made."""
+    skips_level: bool = False
+    """No path of up to three blocks makes the next cluster the most likely (improving pulls
+    harder toward the one after); this path leads to that more mature cluster instead."""
+    questions_to_answer: tuple[str, ...] = ()
+    """Questions the changes open up (the first-contact resolution of a newly opened channel,
+    the indicators once satisfaction is measured), to be answered on a retake."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,6 @@ class PathResult:
     target: Cluster | None
     path: NextLevelPath | None
     consolidation: Consolidation | None
-    searched_blocks: int
 
 
 def _faster_or_equal(buckets: tuple[str, ...], current: object) -> list[tuple[str, int]]:
@@ -92,7 +100,11 @@ def _faster_or_equal(buckets: tuple[str, ...], current: object) -> list[tuple[st
         # a channel is opened with a service level worth offering: not its slowest bucket
         return [(b, len(buckets) - 2 - i) for i, b in enumerate(buckets[:-1])]
     if current == NOT_MEASURED:
-        return [(b, 1 + (len(buckets) - 1 - i)) for i, b in enumerate(buckets)]
+        # start measuring, at any bucket, or leave it as it is (when the block's other answer
+        # is the one that changes)
+        return [(NOT_MEASURED, 0)] + [
+            (b, 1 + (len(buckets) - 1 - i)) for i, b in enumerate(buckets)
+        ]
     position = buckets.index(str(current))
     return [(b, position - i) for i, b in enumerate(buckets[: position + 1])]
 
@@ -154,7 +166,7 @@ class PathFinder:
             if current == "systematic":
                 return []
             return [({"satisfaction_measured": "systematic"}, 1)]
-        channel: Channel = block  # type: ignore[assignment]
+        channel = cast(Channel, block)
         is_open = answers.get(f"{channel}_open") is True
         if not is_open and channel in NEVER_OPENED:
             return []
@@ -187,10 +199,22 @@ class PathFinder:
         current = CLUSTERS[current_index]
         all_options = {b: self._options(b, answers) for b in self._block_questions}
         if current_index == len(CLUSTERS) - 1:
-            return PathResult(
-                current, None, None, self._consolidate(answers, scores, all_options), 0
-            )
-        target_index = current_index + 1
+            return PathResult(current, None, None, self._consolidate(answers, all_options))
+        next_index = current_index + 1
+        for target_index in range(next_index, len(CLUSTERS)):
+            best = self._search(scores, all_options, target_index)
+            if best is not None:
+                steps, lead, chosen = best
+                path = self._path(answers, CLUSTERS[target_index], chosen, steps, lead)
+                if target_index != next_index:
+                    path = replace(path, skips_level=True)
+                return PathResult(current, CLUSTERS[next_index], path, None)
+        return PathResult(current, CLUSTERS[next_index], None, None)
+
+    def _search(
+        self, scores: Scores, all_options: dict[str, list[BlockOption]], target_index: int
+    ) -> tuple[int, float, tuple[BlockOption, ...]] | None:
+        """(steps, lead, options) of the best path making ``target_index`` the most likely."""
         others = [i for i in range(3) if i != target_index]
         # gaps the changes must close: target must end strictly ahead of both others
         gaps = [scores[m] - scores[target_index] for m in others]
@@ -232,15 +256,8 @@ class PathFinder:
                     if best is None or steps < best[0] or (steps == best[0] and lead > best[1]):
                         best = (steps, lead, tuple(p[0] for p in picks))
             if best is not None:
-                steps, lead, chosen = best
-                return PathResult(
-                    current,
-                    CLUSTERS[target_index],
-                    self._path(answers, CLUSTERS[target_index], chosen, steps, lead),
-                    None,
-                    size,
-                )
-        return PathResult(current, CLUSTERS[target_index], None, None, MAX_BLOCKS)
+                return best
+        return None
 
     def _path(
         self,
@@ -255,6 +272,14 @@ class PathFinder:
             for change in option.changes:
                 changed[change.question] = change.after
         probs = self.model.probabilities(self.model.log_scores(self.model.distances(changed)))
+        opened = tuple(
+            q.id
+            for q in QUESTIONNAIRE.questions()
+            if q.required
+            and q.id not in changed
+            and applicability(q, changed) == "applies"
+            and applicability(q, answers) != "applies"
+        )
         return NextLevelPath(
             target=target,
             blocks=tuple(o.block for o in chosen),
@@ -262,13 +287,11 @@ class PathFinder:
             steps=steps,
             probabilities=dict(zip(CLUSTERS, probs, strict=True)),
             margin=lead,
+            questions_to_answer=opened,
         )
 
     def _consolidate(
-        self,
-        answers: Mapping[str, object],
-        scores: Scores,
-        options: dict[str, list[BlockOption]],
+        self, answers: Mapping[str, object], options: dict[str, list[BlockOption]]
     ) -> Consolidation:
         top = len(CLUSTERS) - 1
         placement = self.model.place(answers)

@@ -77,8 +77,8 @@ class Placement:
 
     @property
     def confidence(self) -> Literal["full", "reduced"]:
-        measured_skips = [p for p in self.pulls if p.skipped in ("not_measured", "unanswered")]
-        return "reduced" if measured_skips else "full"
+        left_out = [p for p in self.pulls if p.skipped in ("not_measured", "unanswered")]
+        return "reduced" if left_out else "full"
 
 
 def answer_key(value: object) -> str | None:

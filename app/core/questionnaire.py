@@ -14,6 +14,7 @@ from typing import Final, Literal
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import (
     AHT_BUCKETS,
+    AHT_CHANNELS,
     CHANNELS,
     DELAY_BUCKETS,
     DONT_KNOW,
@@ -62,6 +63,13 @@ class Question:
     allow_unknown: bool = False
     """For a percent: "dont_know" is an accepted answer."""
     channel: Channel | None = None
+
+    def __post_init__(self) -> None:
+        numeric = self.kind in ("scale", "percent", "integer")
+        if numeric and (self.minimum is None or self.maximum is None):
+            raise ValueError(f"{self.id}: a number question needs its minimum and maximum")
+        if self.kind in ("single", "multiple") and not self.options:
+            raise ValueError(f"{self.id}: a choice question needs options")
 
     def option_ids(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.options)
@@ -118,7 +126,7 @@ _DONT_KNOW = Option(DONT_KNOW, t("Je ne sais pas", "Don't know"))
 
 CHANNEL_NAMES: Final[dict[Channel, LocalizedText]] = {
     "phone": t("Téléphone", "Phone"),
-    "email": t("E-mail et formulaire de contact", "Email and contact form"),
+    "email": t("Email et formulaire de contact", "Email and contact form"),
     "mail": t("Courrier postal", "Postal mail"),
     "chat": t("Chat en direct (live chat)", "Live chat"),
     "social": t(
@@ -128,7 +136,7 @@ CHANNEL_NAMES: Final[dict[Channel, LocalizedText]] = {
     "whatsapp": t("WhatsApp", "WhatsApp"),
 }
 
-_DELAY_LABELS: Final[dict[str, LocalizedText]] = {
+_BUCKET_LABELS: Final[dict[str, LocalizedText]] = {
     "lt_2min": t("Moins de 2 minutes", "Under 2 minutes"),
     "2_5min": t("De 2 à 5 minutes", "2 to 5 minutes"),
     "gt_5min": t("Plus de 5 minutes", "Over 5 minutes"),
@@ -158,7 +166,7 @@ _DELAY_QUESTION: Final[dict[Channel, LocalizedText]] = {
         "On the phone, how quickly do you usually pick up?",
     ),
     "email": t(
-        "Par e-mail, en combien de temps répondez-vous habituellement ?",
+        "Par email, en combien de temps répondez-vous habituellement ?",
         "By email, how quickly do you usually reply?",
     ),
     "mail": t(
@@ -179,7 +187,7 @@ _DELAY_QUESTION: Final[dict[Channel, LocalizedText]] = {
     ),
 }
 
-_YES_NO_HELP_DELAY = t(
+_DELAY_HELP = t(
     "Le délai habituel, tel que vous le mesurez. "
     "Choisissez « Non mesuré » si vous ne le suivez pas.",
     "Your usual delay as you measure it. Choose “Not measured” if you do not track it.",
@@ -205,8 +213,8 @@ def _channel_questions(channel: Channel) -> tuple[Question, ...]:
         kind="single",
         channel=channel,
         label=_DELAY_QUESTION[channel],
-        help=_YES_NO_HELP_DELAY,
-        options=(*_options(DELAY_BUCKETS[channel], _DELAY_LABELS), _NOT_MEASURED),
+        help=_DELAY_HELP,
+        options=(*_options(DELAY_BUCKETS[channel], _BUCKET_LABELS), _NOT_MEASURED),
         applies_when=AppliesWhen(f"{channel}_open", (True,)),
     )
     return open_question, delay
@@ -228,6 +236,24 @@ _SCALE_HELP = t(
     "De 1 (pas du tout d'accord) à 5 (tout à fait d'accord).",
     "From 1 (strongly disagree) to 5 (strongly agree).",
 )
+
+
+def _fcr_question(channel: Channel) -> Question:
+    name = {"phone": t("au téléphone", "on the phone"), "email": t("par email", "by email")}
+    return Question(
+        id=f"{channel}_fcr",
+        kind="percent",
+        channel=channel,
+        minimum=0,
+        maximum=100,
+        allow_unknown=True,
+        label=t(
+            f"Taux de résolution au premier contact {name[channel].fr} (%)",
+            f"First-contact resolution rate {name[channel].en} (%)",
+        ),
+        help=_FCR_HELP,
+        applies_when=AppliesWhen(f"{channel}_open", (True,)),
+    )
 
 
 def _orientation(question_id: str, fr: str, en: str) -> Question:
@@ -256,7 +282,7 @@ QUESTIONNAIRE: Final = Questionnaire(
                 Question(
                     id="sector",
                     kind="single",
-                    label=t("Secteur d'activité", "Industry"),
+                    label=t("Secteur d'activité", "Sector"),
                     options=(
                         Option(
                             "banking_insurance",
@@ -277,7 +303,7 @@ QUESTIONNAIRE: Final = Questionnaire(
                             t("Industrie, énergie, télécoms", "Industry, energy, telecoms"),
                         ),
                         Option("public_sector", t("Secteur public", "Public sector")),
-                        Option("other", t("Autre secteur", "Other industry")),
+                        Option("other", t("Autre secteur", "Other sector")),
                     ),
                 ),
                 Question(
@@ -365,7 +391,7 @@ QUESTIONNAIRE: Final = Questionnaire(
                         "Average handling time (AHT) on the phone",
                     ),
                     help=_AHT_HELP,
-                    options=(*_options(AHT_BUCKETS["phone"], _DELAY_LABELS), _NOT_MEASURED),
+                    options=(*_options(AHT_BUCKETS["phone"], _BUCKET_LABELS), _NOT_MEASURED),
                     applies_when=AppliesWhen("phone_open", (True,)),
                 ),
                 Question(
@@ -373,41 +399,14 @@ QUESTIONNAIRE: Final = Questionnaire(
                     kind="single",
                     channel="email",
                     label=t(
-                        "Durée moyenne de traitement (DMT) d'un e-mail",
+                        "Durée moyenne de traitement (DMT) d'un email",
                         "Average handling time (AHT) of an email",
                     ),
                     help=_AHT_HELP,
-                    options=(*_options(AHT_BUCKETS["email"], _DELAY_LABELS), _NOT_MEASURED),
+                    options=(*_options(AHT_BUCKETS["email"], _BUCKET_LABELS), _NOT_MEASURED),
                     applies_when=AppliesWhen("email_open", (True,)),
                 ),
-                Question(
-                    id="phone_fcr",
-                    kind="percent",
-                    channel="phone",
-                    minimum=0,
-                    maximum=100,
-                    allow_unknown=True,
-                    label=t(
-                        "Taux de résolution au premier contact au téléphone (%)",
-                        "First-contact resolution rate on the phone (%)",
-                    ),
-                    help=_FCR_HELP,
-                    applies_when=AppliesWhen("phone_open", (True,)),
-                ),
-                Question(
-                    id="email_fcr",
-                    kind="percent",
-                    channel="email",
-                    minimum=0,
-                    maximum=100,
-                    allow_unknown=True,
-                    label=t(
-                        "Taux de résolution au premier contact par e-mail (%)",
-                        "First-contact resolution rate by email (%)",
-                    ),
-                    help=_FCR_HELP,
-                    applies_when=AppliesWhen("email_open", (True,)),
-                ),
+                *(_fcr_question(channel) for channel in AHT_CHANNELS),
             ),
         ),
         Section(
@@ -709,3 +708,25 @@ QUESTIONNAIRE: Final = Questionnaire(
         ),
     )
 )
+
+
+def answer_label(question: Question, value: object) -> LocalizedText:
+    """An answer as the user saw it: the option's label, Yes/No, "Don't know", "3 out of 5"."""
+    if value is None:
+        return t("Sans réponse", "No answer")
+    if isinstance(value, bool):
+        return t("Oui", "Yes") if value else t("Non", "No")
+    if value == DONT_KNOW:
+        return t("Je ne sais pas", "Don't know")
+    if question.kind in ("single", "multiple") and isinstance(value, str):
+        return question.option(value).label
+    if isinstance(value, tuple):
+        labels = [question.option(v).label for v in value]
+        return t(
+            ", ".join(x.fr for x in labels) or "aucune", ", ".join(x.en for x in labels) or "none"
+        )
+    if question.kind == "scale":
+        return t(f"{value} sur {question.maximum}", f"{value} out of {question.maximum}")
+    if question.kind == "percent":
+        return t(f"{value} %", f"{value}%")
+    return t(str(value), str(value))

@@ -35,14 +35,21 @@ from app.core.catalogue import (
     atoms,
 )
 from app.core.figures import Source
-from app.core.questionnaire import QUESTIONNAIRE, Question, Questionnaire
+from app.core.questionnaire import (
+    CHANNEL_NAMES,
+    QUESTIONNAIRE,
+    Question,
+    Questionnaire,
+    answer_label,
+)
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import Cluster
 
 CLUSTER_NAMES: dict[Cluster, LocalizedText] = {
-    "basiques": t("basiques", "basics"),
-    "classiques": t("classiques", "classics"),
-    "polyvalents": t("polyvalents", "all-rounders"),
+    # the same names as reference_data/clusters.yaml (a test keeps them in step)
+    "basiques": t("Basiques", "Basics"),
+    "classiques": t("Classiques", "Classics"),
+    "polyvalents": t("Polyvalents", "All-rounders"),
 }
 
 
@@ -117,27 +124,18 @@ def evaluate(condition: Condition, ctx: Context) -> tuple[bool, list[Atom]]:
     return (True, [condition]) if _holds(condition, ctx) else (False, [])
 
 
-def _answer_words(question: Question, value: object) -> LocalizedText:
-    if isinstance(value, bool):
-        return t("Oui", "Yes") if value else t("Non", "No")
-    if question.kind in ("single", "multiple") and isinstance(value, str):
-        return question.option(value).label
-    if value == "dont_know":
-        return t("Je ne sais pas", "Don't know")
-    return t(str(value), str(value))
-
-
 def reason(atom: Atom, ctx: Context) -> LocalizedText:
     """Why an atom held, in the user's own answers."""
     answers = ctx.answers
     if isinstance(atom, ClusterIs):
+        name = CLUSTER_NAMES[ctx.cluster]
         return t(
-            "Votre profil se rapproche le plus des « {fr} ».",
-            "Your profile is closest to the “{en}”.",
-        ).format(fr=CLUSTER_NAMES[ctx.cluster].fr, en=CLUSTER_NAMES[ctx.cluster].en)
+            f"Vos réponses se rapprochent le plus du profil « {name.fr} ».",
+            f"Your answers are closest to the “{name.en}” profile.",
+        )
     if isinstance(atom, SectorIs):
         sector = QUESTIONNAIRE["sector"].option(str(answers.get("sector"))).label
-        return t("Votre secteur : {s}.", "Your industry: {s}.").format(s=sector)
+        return t(f"Votre secteur : {sector.fr}.", f"Your sector: {sector.en}.")
     if isinstance(atom, ScoreBelow | ScoreAtLeast):
         score = answers.orientation_score
         return t(
@@ -145,25 +143,49 @@ def reason(atom: Atom, ctx: Context) -> LocalizedText:
             f"Your customer-orientation score is {score:.2f} out of 5.",
         )
     question = QUESTIONNAIRE[atom.answer]
-    if isinstance(atom, AnswerIncludes):
+    value = answers.get(atom.answer)
+    label = question.label
+    if isinstance(atom, AnswerIncludes | AnswerExcludes):
+        option = question.option(
+            atom.includes if isinstance(atom, AnswerIncludes) else atom.excludes
+        )
+        if isinstance(atom, AnswerIncludes):
+            return t(
+                f"Vous avez coché « {option.label.fr} » pour « {label.fr} ».",
+                f"You ticked “{option.label.en}” for “{label.en}”.",
+            )
         return t(
-            "Vous avez coché « {o} » à la question « {q} »", "You ticked “{o}” for “{q}”"
-        ).format(o=question.option(atom.includes).label, q=question.label)
-    if isinstance(atom, AnswerExcludes):
-        return t(
-            "Vous n'avez pas coché « {o} » à la question « {q} »",
-            "You did not tick “{o}” for “{q}”",
-        ).format(o=question.option(atom.excludes).label, q=question.label)
+            f"Vous n'avez pas coché « {option.label.fr} » pour « {label.fr} ».",
+            f"You did not tick “{option.label.en}” for “{label.en}”.",
+        )
     if isinstance(atom, AnswerFewerThan):
         count = len(answers.selected(atom.answer))
+        if count == 0:
+            return t(
+                f"Vous n'avez coché aucune réponse pour « {label.fr} ».",
+                f"You ticked no answer for “{label.en}”.",
+            )
+        if count == 1:
+            return t(
+                f"Vous n'avez coché qu'une réponse pour « {label.fr} ».",
+                f"You ticked only one answer for “{label.en}”.",
+            )
         return t(
-            "Vous avez coché {n} réponse(s) à la question « {q} »",
-            "You ticked {n} answer(s) for “{q}”",
-        ).format(n=count, q=question.label)
-    value = answers.get(atom.answer)
-    return t(
-        "Vous avez répondu « {a} » à la question « {q} »", "You answered “{a}” to “{q}”"
-    ).format(a=_answer_words(question, value), q=question.label)
+            f"Vous avez coché {count} réponses pour « {label.fr} ».",
+            f"You ticked {count} answers for “{label.en}”.",
+        )
+    if question.channel is not None and question.id.endswith("_open"):
+        name = CHANNEL_NAMES[question.channel]
+        if value is True:
+            return t(f"Vous proposez le canal {name.fr}.", f"You offer {name.en}.")
+        return t(f"Vous ne proposez pas le canal {name.fr}.", f"You do not offer {name.en}.")
+    answer = answer_label(question, value)
+    if question.kind == "scale":
+        return t(
+            f"Votre accord avec « {label.fr} » : {answer.fr}.",
+            f"Your agreement with “{label.en}”: {answer.en}.",
+        )
+    return t(f"« {label.fr} » : {answer.fr}.", f"“{label.en}”: {answer.en}.")
 
 
 Check = Callable[[Context], "tuple[bool, list[Atom]]"]

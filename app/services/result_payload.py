@@ -69,10 +69,13 @@ def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
         ],
         "next_level": {
             "target": path.target,
+            "reached": path.path.target if path.path else None,
+            "skips_level": path.path.skips_level if path.path else False,
             "changes": [
                 {"question": c.question, "from": c.before, "to": c.after}
                 for c in (path.path.changes if path.path else ())
             ],
+            "questions_to_answer": list(path.path.questions_to_answer) if path.path else [],
             "probabilities_after": path.path.probabilities if path.path else None,
             "consolidate": [
                 {

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from app.core.answers import validate_answers
 from app.core.next_level import MAX_BLOCKS, PathFinder
 from app.core.placement import PlacementModel
+from app.core.questionnaire import QUESTIONNAIRE
 from app.core.vocabulary import CLUSTERS
 from tests.personas import PERSONAS
 from tests.strategies import answer_sets
@@ -62,16 +63,51 @@ def test_path_reaches_the_next_cluster_with_the_fewest_changes(
         assert result.consolidation is not None
         return
     assert result.target == CLUSTERS[CLUSTERS.index(current) + 1]
-    if result.path is None:
+    if result.path is None or result.path.skips_level:
+        # no path of up to three blocks reaches the next cluster
         for size in range(1, MAX_BLOCKS + 1):
             assert not _exists_path_with(finder, dict(answers), result.target, size)
+    if result.path is None:
         return
     path = result.path
-    assert _is_top(model, _apply(dict(answers), path.changes), result.target)
-    assert max(path.probabilities, key=path.probabilities.__getitem__) == result.target
+    reached = path.target
+    assert CLUSTERS.index(reached) > CLUSTERS.index(current)
+    assert _is_top(model, _apply(dict(answers), path.changes), reached)
+    assert max(path.probabilities, key=path.probabilities.__getitem__) == reached
     assert len(path.blocks) == len(set(path.blocks))
     for fewer in range(1, len(path.blocks)):
-        assert not _exists_path_with(finder, dict(answers), result.target, fewer)
+        assert not _exists_path_with(finder, dict(answers), reached, fewer)
+    # the changes plus answers to the questions they open up make a valid answer set
+    applied = _apply(dict(answers), path.changes)
+    for question in path.questions_to_answer:
+        applied[question] = _any_answer(question)
+    validate_answers(applied)
+
+
+def _any_answer(question_id: str) -> Any:
+    question = QUESTIONNAIRE[question_id]
+    if question.kind == "percent":
+        return "dont_know"
+    if question.kind == "multiple":
+        return [question.option_ids()[0]]
+    return question.option_ids()[0]
+
+
+def test_a_not_measured_answer_does_not_force_a_change_of_its_partner(finder: PathFinder) -> None:
+    """Regression: with the phone delay not measured, improving only the phone handling time
+    must be an option (and cost only its own steps)."""
+    raw = {**PERSONAS["classiques"][2].answers, "phone_delay": "not_measured"}
+    options = finder._options("phone", validate_answers(raw))
+    aht_only = [o for o in options if [c.question for c in o.changes] == ["phone_aht"]]
+    assert aht_only
+    assert min(o.steps for o in aht_only) == 1
+
+
+def test_opening_a_channel_lists_the_questions_it_opens(finder: PathFinder) -> None:
+    result = finder.find(validate_answers(PERSONAS["basiques"][0].answers))
+    assert result.path is not None
+    if "phone_open" in [c.question for c in result.path.changes]:
+        assert "phone_fcr" in result.path.questions_to_answer
 
 
 def test_a_basique_gets_a_path_to_classiques(finder: PathFinder) -> None:

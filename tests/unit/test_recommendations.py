@@ -102,3 +102,33 @@ def test_compiled_and_plain_evaluation_agree(
     for rec in compiled:
         item = next(r for r in reference.catalogue.recommendations if r.id == rec.id)
         assert evaluate(item.when, Context(answers, cluster))[0]
+
+
+def test_cluster_names_in_reasons_match_the_cluster_descriptions(reference: ReferenceData) -> None:
+    from app.core.recommendations import CLUSTER_NAMES
+
+    for cluster, figures in reference.benchmarks.clusters.items():
+        assert CLUSTER_NAMES[cluster] == figures.name
+
+
+def test_figures_quoted_in_advice_exist_in_the_sources(reference: ReferenceData) -> None:
+    """Advice may cite the report's figures (never its sentences): every percentage or score
+    in a French body must be printed somewhere in the seed documents."""
+    import os
+    import re
+    from pathlib import Path
+
+    report = os.environ.get("CSMB_REPORT_PATH")
+    seeds = Path(report).parent if report else Path(__file__).resolve().parents[3] / "shared/seeds"
+    if not seeds.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"seed documents not found at {seeds}")
+        pytest.skip("seed documents not found")
+    text = " ".join(p.read_text(encoding="utf-8") for p in seeds.glob("*.txt"))
+    printed = set(re.findall(r"\d+(?:,\d+)?(?=\s?%)", text)) | set(re.findall(r"\d,\d\d", text))
+    missing = []
+    for item in reference.catalogue.recommendations:
+        for number in re.findall(r"\d+(?:,\d+)?(?=\s?%)|\d,\d\d", item.body.fr):
+            if number not in printed:
+                missing.append(f"{item.id}: {number}")
+    assert missing == []
