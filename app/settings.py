@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     default_locale: Literal["fr", "en"] = "fr"
     """Language when neither the user's choice nor Accept-Language says otherwise."""
     locale_cookie: str = "lang"
+    database_url: str = "sqlite:///data/app.db"
+    """SQLite file (created with its folder) by default; postgresql+psycopg://... for hosting."""
+    draft_cookie: str = "draft"
+    secure_cookies: bool = False
+    """Set true behind HTTPS so cookies carry the Secure flag."""
 
 
 @cache

@@ -730,3 +730,46 @@ def answer_label(question: Question, value: object) -> LocalizedText:
     if question.kind == "percent":
         return t(f"{value} %", f"{value}%")
     return t(str(value), str(value))
+
+
+@dataclass(frozen=True)
+class FormStep:
+    """One page of the online questionnaire."""
+
+    id: str
+    title: LocalizedText
+    intro: LocalizedText
+    questions: tuple[Question, ...]
+
+
+def _form_steps() -> tuple[FormStep, ...]:
+    """The report's sections, one page each, except that the channels section is split in two
+    so that, without JavaScript too, a delay is asked only for a channel the company opens."""
+    steps: list[FormStep] = []
+    for section in QUESTIONNAIRE.sections:
+        if section.id != "channels":
+            steps.append(FormStep(section.id, section.title, section.intro, section.questions))
+            continue
+        steps.append(
+            FormStep(
+                "channels",
+                t("Vos canaux", "Your channels"),
+                t(
+                    "Les canaux par lesquels vos clients peuvent vous joindre.",
+                    "The channels through which customers can reach you.",
+                ),
+                tuple(q for q in section.questions if q.applies_when is None),
+            )
+        )
+        steps.append(
+            FormStep(
+                "delays",
+                section.title,
+                section.intro,
+                tuple(q for q in section.questions if q.applies_when is not None),
+            )
+        )
+    return tuple(steps)
+
+
+FORM_STEPS: Final = _form_steps()

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.services.assessment_service import assessor_for
 from app.settings import Settings, get_settings
-from app.web import errors, health, pages
+from app.web import assessment, errors, health, pages, static
 from app.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware
-
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -40,9 +36,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         LocaleMiddleware, default=settings.default_locale, cookie=settings.locale_cookie
     )
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(static.router)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(assessment.router)
     errors.register(app)
     return app
 

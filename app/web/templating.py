@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.core.vocabulary import Locale
 from app.web.i18n import translations
+from app.web.static import asset_url
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 
@@ -27,6 +28,7 @@ def templates_for(locale: Locale) -> Jinja2Templates:
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["static_url"] = asset_url
     return Jinja2Templates(env=env)
 
 

@@ -1,0 +1,1 @@
+"""Persistence: the database engine and the tables. Only the services import it."""

@@ -1,0 +1,167 @@
+"""The online assessment: one page per step, then the result. Works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from app.core.answers import validate_text_answers
+from app.services import drafts, questionnaire_flow
+from app.storage.db import sessions
+from app.storage.tables import Draft
+from app.web.charts import result_charts
+from app.web.deps import AssessorDep, LocaleDep, SettingsDep
+from app.web.presentation import describe_result
+from app.web.templating import render
+
+router = APIRouter(prefix="/assessment")
+
+
+def get_session(settings: SettingsDep) -> object:
+    yield from sessions(settings.database_url)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_draft(request: Request, session: SessionDep, settings: SettingsDep) -> Draft | None:
+    return drafts.load(session, request.cookies.get(settings.draft_cookie))
+
+
+DraftDep = Annotated[Draft | None, Depends(current_draft)]
+
+
+def _redirect(
+    url: str, draft: Draft | None = None, settings: SettingsDep | None = None
+) -> Response:
+    response = RedirectResponse(url, status_code=303)
+    if draft is not None and settings is not None:
+        response.set_cookie(
+            settings.draft_cookie,
+            draft.token,
+            max_age=int(drafts.DRAFT_LIFETIME.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+        )
+    return response
+
+
+def _step_url(step_id: str | None) -> str:
+    return f"/assessment/step/{step_id}" if step_id else "/assessment/result"
+
+
+@router.get("", include_in_schema=False)
+def start(draft: DraftDep) -> Response:
+    raw = draft.answers if draft else {}
+    step = questionnaire_flow.first_incomplete(raw) if raw else None
+    first = questionnaire_flow.active_steps(raw)[0].id
+    return _redirect(_step_url(step.id if step else (first if not raw else None)))
+
+
+@router.get("/step/{step_id}", response_class=HTMLResponse)
+def show_step(step_id: str, request: Request, draft: DraftDep) -> Response:
+    step = questionnaire_flow.step_by_id(step_id)
+    if step is None:
+        raise HTTPException(status_code=404)
+    raw = draft.answers if draft else {}
+    view = questionnaire_flow.view(step, raw)
+    if not view.questions:  # nothing to ask here with these answers
+        return _redirect(_step_url(view.next))
+    return render(request, "assessment_step.html", _step_context(view, raw, {}, draft))
+
+
+def _step_context(
+    view: questionnaire_flow.StepView,
+    raw: questionnaire_flow.RawAnswers,
+    errors: dict[str, object],
+    draft: Draft | None,
+) -> dict[str, object]:
+    first_error = next((q.id for q in view.questions if q.id in errors), None)
+    return {
+        "view": view,
+        "values": raw,
+        "errors": errors,
+        "first_error": first_error,
+        "resume_token": draft.token if draft else None,
+        "unknown_suffix": questionnaire_flow.UNKNOWN_SUFFIX,
+    }
+
+
+@router.post("/step/{step_id}", response_class=HTMLResponse)
+async def submit_step(
+    step_id: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    draft: DraftDep,
+) -> Response:
+    step = questionnaire_flow.step_by_id(step_id)
+    if step is None:
+        raise HTTPException(status_code=404)
+    form = await request.form()
+    values: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            values.setdefault(key, []).append(value)
+    action = (values.get("action") or ["next"])[-1]
+    # keep everything typed, valid or not, before deciding where to go
+    draft = drafts.save(session, draft, questionnaire_flow.collect(step, values))
+    raw = draft.answers
+    view = questionnaire_flow.view(step, raw)
+    if action.startswith("lang:"):  # the language switch inside the form: save, then switch
+        return _redirect(
+            f"{_step_url(step.id)}?lang={action.removeprefix('lang:')}", draft, settings
+        )
+    if action == "back":
+        return _redirect(_step_url(view.previous or step.id), draft, settings)
+    errors = questionnaire_flow.errors(raw, view.questions)
+    if errors:
+        return render(
+            request,
+            "assessment_step.html",
+            _step_context(view, raw, dict(errors), draft),
+            status_code=422,
+        )
+    return _redirect(_step_url(view.next), draft, settings)
+
+
+@router.get("/result", response_class=HTMLResponse)
+def result(request: Request, draft: DraftDep, assessor: AssessorDep, locale: LocaleDep) -> Response:
+    raw = draft.answers if draft else {}
+    incomplete = questionnaire_flow.first_incomplete(raw) if raw else None
+    if not raw or incomplete is not None:
+        first = questionnaire_flow.active_steps(raw)[0]
+        return _redirect(_step_url((incomplete or first).id))
+    outcome = assessor.assess(validate_text_answers(raw))
+    page = describe_result(outcome, assessor.reference, locale)
+    return render(
+        request,
+        "result.html",
+        {"page": page, "charts": result_charts(page, locale), "edition": outcome.edition},
+    )
+
+
+@router.post("/retake", include_in_schema=False)
+def retake() -> Response:
+    """Start again with every answer pre-filled (the draft keeps them)."""
+    return _redirect(_step_url(questionnaire_flow.active_steps({})[0].id))
+
+
+@router.post("/restart", include_in_schema=False)
+def restart(request: Request, settings: SettingsDep) -> Response:
+    """A blank questionnaire: forget the draft cookie (the old draft expires by itself)."""
+    response = _redirect(_step_url(questionnaire_flow.active_steps({})[0].id))
+    response.delete_cookie(settings.draft_cookie)
+    return response
+
+
+@router.get("/resume/{token}", include_in_schema=False)
+def resume(token: str, session: SessionDep, settings: SettingsDep) -> Response:
+    draft = drafts.load(session, token)
+    if draft is None:
+        raise HTTPException(status_code=404)
+    return _redirect("/assessment", draft, settings)

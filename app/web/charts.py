@@ -1,0 +1,193 @@
+"""Chart figures built on the server from the core's results (plotly's figure schema).
+
+The page embeds each figure as JSON in a non-executable <script type="application/json">
+block, which the app's own static/js/charts.js draws with the app's own plotly.js bundle.
+Every chart repeats a table that is on the page, so the charts enhance and never gate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+
+from app.core.text import t
+from app.core.vocabulary import Locale
+from app.web.presentation import ResultPage
+
+_COLOURS = {"basiques": "#9a6700", "classiques": "#0b5cad", "polyvalents": "#1a7f37"}
+_YOU = "#0b5cad"
+_PEERS = "#8c959f"
+_FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    summary: str
+    """Text alternative: what the chart shows, in one sentence."""
+    figure_json: str
+
+
+def _layout(height: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
+        "font": _FONT,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "showlegend": False,
+        **extra,
+    }
+
+
+def _dump(figure: go.Figure) -> str:
+    # "</" never appears inside the JSON block, so it cannot close the script element
+    return json.dumps(figure.to_plotly_json(), separators=(",", ":")).replace("</", "<\\/")
+
+
+def probabilities_chart(page: ResultPage, locale: Locale) -> Chart:
+    names = [p.name for p in page.probabilities]
+    values = [p.percent for p in page.probabilities]
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=names,
+            orientation="h",
+            marker={"color": [_COLOURS[p.cluster] for p in page.probabilities]},
+            text=[f"{v:.0f} %" if locale == "fr" else f"{v:.0f}%" for v in values],
+            textposition="auto",
+            hoverinfo="skip",
+        ),
+        layout=_layout(
+            170,
+            xaxis={
+                "range": [0, 100],
+                "ticksuffix": " %" if locale == "fr" else "%",
+                "fixedrange": True,
+            },
+            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+        ),
+    )
+    summary = t("Probabilité de chaque niveau : ", "Probability of each level: ").in_(
+        locale
+    ) + ", ".join(f"{n} {v:.0f} %" for n, v in zip(names, values, strict=True))
+    return Chart(
+        "chart-probabilities",
+        t("Probabilité de chaque niveau", "Probability of each level").in_(locale),
+        summary,
+        _dump(figure),
+    )
+
+
+def pulls_chart(page: ResultPage, locale: Locale) -> Chart:
+    rows = sorted(page.factors, key=lambda f: f.pulls[page.cluster])
+    values = [round(f.pulls[page.cluster], 2) for f in rows]
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=[f"{f.label} — {f.answer}" for f in rows],
+            orientation="h",
+            marker={"color": [_COLOURS[page.cluster] if v >= 0 else _PEERS for v in values]},
+            hoverinfo="skip",
+        ),
+        layout=_layout(
+            max(180, 34 * len(rows) + 40),
+            xaxis={
+                "zeroline": True,
+                "fixedrange": True,
+                "title": {
+                    "text": t(
+                        "← vous en éloigne · vous en rapproche →", "← pulls away · pulls toward →"
+                    ).in_(locale)
+                },
+            },
+            yaxis={"automargin": True, "fixedrange": True},
+        ),
+    )
+    toward = [f.label for f in rows if f.pulls[page.cluster] > 0][-3:]
+    summary = t(
+        f"Réponses qui vous rapprochent le plus des {page.cluster_name} : ",
+        f"Answers that pull you most toward the {page.cluster_name}: ",
+    ).in_(locale) + ", ".join(reversed(toward))
+    return Chart(
+        "chart-pulls",
+        t(
+            f"Ce qui vous rapproche des {page.cluster_name}",
+            f"What pulls you toward the {page.cluster_name}",
+        ).in_(locale),
+        summary,
+        _dump(figure),
+    )
+
+
+def position_chart(page: ResultPage, locale: Locale) -> Chart | None:
+    """For each KPI with an all-respondent threshold figure: the share of respondents who reach
+    the report's threshold, coloured by whether the company reaches it too."""
+    labels, values, colours, texts = [], [], [], []
+    for row in page.comparisons:
+        if row.kind not in ("threshold", "practice"):
+            continue
+        cell = next(c for c in row.cells if c.scope == "all")
+        if cell.value is None or cell.statement is None or cell.verdict == "not_comparable":
+            continue
+        reaches = cell.verdict == "better" or (cell.verdict == "in_line" and cell.value >= 50)
+        labels.append(row.label)
+        values.append(round(cell.value))
+        colours.append(_YOU if reaches else _PEERS)
+        yes = t("vous aussi", "so do you") if reaches else t("pas vous", "not you")
+        share = f"{round(cell.value)} %" if locale == "fr" else f"{round(cell.value)}%"
+        texts.append(f"{share} — {yes.in_(locale)}")
+    if not labels:
+        return None
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker={"color": colours},
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": 13},
+            hoverinfo="skip",
+        ),
+        layout=_layout(
+            34 * len(labels) + 60,
+            xaxis={
+                "range": [0, 135],
+                "tickvals": [0, 25, 50, 75, 100],
+                "ticksuffix": " %" if locale == "fr" else "%",
+                "fixedrange": True,
+            },
+            yaxis={"automargin": True, "autorange": "reversed", "fixedrange": True},
+        ),
+    )
+    return Chart(
+        "chart-position",
+        t(
+            "Vous face aux répondants du baromètre",
+            "You against the barometer's respondents",
+        ).in_(locale),
+        t(
+            "Pour chaque indicateur, la part des répondants qui atteignent le seuil du rapport ; "
+            "en bleu quand vous l'atteignez aussi (le détail est dans le tableau).",
+            "For each indicator, the share of respondents who reach the report's threshold; blue "
+            "when you reach it too (details in the table).",
+        ).in_(locale),
+        _dump(figure),
+    )
+
+
+def result_charts(page: ResultPage, locale: Locale) -> dict[str, Chart]:
+    charts = {
+        "probabilities": probabilities_chart(page, locale),
+        "pulls": pulls_chart(page, locale),
+    }
+    position = position_chart(page, locale)
+    if position is not None:
+        charts["position"] = position
+    return charts
