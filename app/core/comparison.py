@@ -16,7 +16,7 @@ from typing import Literal
 from app.core.answers import Answers
 from app.core.benchmarks import Benchmarks, ClusterFigures, SectorBenchmark
 from app.core.figures import Figure, ThresholdFigure
-from app.core.questionnaire import CHANNEL_NAMES, QUESTIONNAIRE, answer_label
+from app.core.questionnaire import CHANNEL_SHORT_NAMES, QUESTIONNAIRE, answer_label
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import (
     AHT_BUCKETS,
@@ -325,8 +325,8 @@ class Comparator:
         return KpiComparison(
             kpi=f"{channel}_delay",
             label=t(
-                f"Délai de réponse — {CHANNEL_NAMES[channel].fr}",
-                f"Response time — {CHANNEL_NAMES[channel].en}",
+                f"Délai de réponse — {CHANNEL_SHORT_NAMES[channel].fr}",
+                f"Response time — {CHANNEL_SHORT_NAMES[channel].en}",
             ),
             answer=_answer_label(f"{channel}_delay", answers),
             kind="threshold",
@@ -374,8 +374,8 @@ class Comparator:
         return KpiComparison(
             kpi=f"{channel}_aht",
             label=t(
-                f"Durée moyenne de traitement — {CHANNEL_NAMES[channel].fr}",
-                f"Average handling time — {CHANNEL_NAMES[channel].en}",
+                f"Durée moyenne de traitement — {CHANNEL_SHORT_NAMES[channel].fr}",
+                f"Average handling time — {CHANNEL_SHORT_NAMES[channel].en}",
             ),
             answer=_answer_label(f"{channel}_aht", answers),
             kind="threshold",
@@ -417,8 +417,8 @@ class Comparator:
         return KpiComparison(
             kpi=f"{channel}_fcr",
             label=t(
-                f"Résolution au premier contact — {CHANNEL_NAMES[channel].fr}",
-                f"First-contact resolution — {CHANNEL_NAMES[channel].en}",
+                f"Résolution au premier contact — {CHANNEL_SHORT_NAMES[channel].fr}",
+                f"First-contact resolution — {CHANNEL_SHORT_NAMES[channel].en}",
             ),
             answer=_answer_label(f"{channel}_fcr", answers)
             if value is None

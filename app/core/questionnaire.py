@@ -136,6 +136,16 @@ CHANNEL_NAMES: Final[dict[Channel, LocalizedText]] = {
     "whatsapp": t("WhatsApp", "WhatsApp"),
 }
 
+CHANNEL_SHORT_NAMES: Final[dict[Channel, LocalizedText]] = {
+    "phone": t("Téléphone", "Phone"),
+    "email": t("Email", "Email"),
+    "mail": t("Courrier", "Post"),
+    "chat": t("Chat", "Live chat"),
+    "social": t("Réseaux sociaux", "Social media"),
+    "whatsapp": t("WhatsApp", "WhatsApp"),
+}
+"""For tables and charts, where the full names (with their examples) do not fit."""
+
 _BUCKET_LABELS: Final[dict[str, LocalizedText]] = {
     "lt_2min": t("Moins de 2 minutes", "Under 2 minutes"),
     "2_5min": t("De 2 à 5 minutes", "2 to 5 minutes"),

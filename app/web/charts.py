@@ -44,6 +44,30 @@ def _layout(height: int, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _labels_above(keys: list[str], labels: list[str]) -> list[dict[str, Any]]:
+    """Each bar's label written above it, from the left edge: readable at any width, unlike
+    axis labels that squeeze the bars on a phone."""
+    return [
+        {
+            "x": 0,
+            "xref": "paper",
+            "y": key,
+            "yref": "y",
+            "yshift": 15,
+            "text": label,
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "font": {"size": 12},
+        }
+        for key, label in zip(keys, labels, strict=True)
+    ]
+
+
+ROW = 50
+"""Height of one labelled bar, in pixels."""
+
+
 def _dump(figure: go.Figure) -> str:
     # "</" never appears inside the JSON block, so it cannot close the script element
     return json.dumps(figure.to_plotly_json(), separators=(",", ":")).replace("</", "<\\/")
@@ -84,35 +108,40 @@ def probabilities_chart(page: ResultPage, locale: Locale) -> Chart:
 
 
 def pulls_chart(page: ResultPage, locale: Locale) -> Chart:
-    rows = sorted(page.factors, key=lambda f: f.pulls[page.cluster])
+    rows = sorted(page.factors, key=lambda f: f.pulls[page.cluster], reverse=True)
     values = [round(f.pulls[page.cluster], 2) for f in rows]
+    keys = [f"f{i}" for i in range(len(rows))]
     figure = go.Figure(
         go.Bar(
             x=values,
-            y=[f"{f.label} — {f.answer}" for f in rows],
+            y=keys,
             orientation="h",
+            width=0.4,
             marker={"color": [_COLOURS[page.cluster] if v >= 0 else _PEERS for v in values]},
             hoverinfo="skip",
         ),
         layout=_layout(
-            max(180, 34 * len(rows) + 40),
+            ROW * len(rows) + 70,
             xaxis={
                 "zeroline": True,
+                "zerolinecolor": "#57606a",
                 "fixedrange": True,
+                "showticklabels": False,
                 "title": {
                     "text": t(
                         "← vous en éloigne · vous en rapproche →", "← pulls away · pulls toward →"
                     ).in_(locale)
                 },
             },
-            yaxis={"automargin": True, "fixedrange": True},
+            yaxis={"showticklabels": False, "fixedrange": True, "autorange": "reversed"},
+            annotations=_labels_above(keys, [f"{f.label} — {f.answer}" for f in rows]),
         ),
     )
-    toward = [f.label for f in rows if f.pulls[page.cluster] > 0][-3:]
+    toward = [f.label for f in rows if f.pulls[page.cluster] > 0][:3]
     summary = t(
         f"Réponses qui vous rapprochent le plus des {page.cluster_name} : ",
         f"Answers that pull you most toward the {page.cluster_name}: ",
-    ).in_(locale) + ", ".join(reversed(toward))
+    ).in_(locale) + ", ".join(toward)
     return Chart(
         "chart-pulls",
         t(
@@ -143,27 +172,31 @@ def position_chart(page: ResultPage, locale: Locale) -> Chart | None:
         texts.append(f"{share} — {yes.in_(locale)}")
     if not labels:
         return None
+    keys = [f"k{i}" for i in range(len(labels))]
     figure = go.Figure(
         go.Bar(
             x=values,
-            y=labels,
+            y=keys,
             orientation="h",
+            width=0.4,
             marker={"color": colours},
             text=texts,
             textposition="outside",
             cliponaxis=False,
-            textfont={"size": 13},
+            textfont={"size": 12},
             hoverinfo="skip",
         ),
         layout=_layout(
-            34 * len(labels) + 60,
+            ROW * len(labels) + 50,
             xaxis={
-                "range": [0, 135],
-                "tickvals": [0, 25, 50, 75, 100],
+                "range": [0, 140],
+                "tickvals": [0, 50, 100],
                 "ticksuffix": " %" if locale == "fr" else "%",
+                "tickangle": 0,
                 "fixedrange": True,
             },
-            yaxis={"automargin": True, "autorange": "reversed", "fixedrange": True},
+            yaxis={"showticklabels": False, "autorange": "reversed", "fixedrange": True},
+            annotations=_labels_above(keys, labels),
         ),
     )
     return Chart(

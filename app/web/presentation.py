@@ -9,7 +9,7 @@ from app.core.comparison import KpiComparison, Verdict
 from app.core.figures import Source
 from app.core.next_level import Change
 from app.core.placement import FactorPull
-from app.core.questionnaire import CHANNEL_NAMES, QUESTIONNAIRE, answer_label
+from app.core.questionnaire import CHANNEL_NAMES, CHANNEL_SHORT_NAMES, QUESTIONNAIRE, answer_label
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import CLUSTERS, Channel, Cluster, Locale
 
@@ -151,7 +151,7 @@ def _factor_label(pull: FactorPull, locale: Locale) -> str:
     channel = question.channel
     if channel is None:
         return t("Mesure de la satisfaction", "Satisfaction measurement").in_(locale)
-    name = CHANNEL_NAMES[channel].in_(locale)
+    name = CHANNEL_SHORT_NAMES[channel].in_(locale)
     if pull.factor.startswith("open_"):
         return t(f"Canal proposé : {name}", f"Channel offered: {name}").in_(locale)
     if pull.factor.startswith("delay_"):
