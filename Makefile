@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-unit test-integration lint typecheck bench install clean test-min
+.PHONY: run test test-unit test-integration test-browser lint typecheck bench install clean test-min
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test-unit: install
 
 test-integration: install
 	$(BIN)/pytest -m integration
+
+# Playwright driving Debian's Chromium (/usr/bin/chromium or CHROMIUM_PATH) against the served app.
+test-browser: install
+	$(BIN)/pytest -m browser
 
 test: install lint typecheck
 	$(BIN)/pytest

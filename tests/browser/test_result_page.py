@@ -1,0 +1,96 @@
+"""The result page in a real browser: its charts drawn with no console error, its weight on
+first load, and screenshots at desktop and phone widths for a human to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import RESULT_PATH, BrowserDraft, ConsoleErrors, wait_for_charts
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+MAX_RESULT_BYTES = 600 * 1024  # issue 3: at most 600 KB compressed, all assets included
+
+
+def test_result_page_draws_its_charts_without_console_errors(
+    new_context: Any, completed_draft: BrowserDraft
+) -> None:
+    context = new_context(storage_state=completed_draft.storage_state)
+    page = context.new_page()
+    console = ConsoleErrors(page)
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+    response = page.goto(RESULT_PATH)
+    assert response is not None
+    assert response.status == 200
+    assert page.url.endswith(RESULT_PATH)
+    expect(page.locator("#cluster")).to_have_attribute("data-cluster", completed_draft.cluster)
+    drawn = wait_for_charts(page)
+    assert drawn >= 3, "the probabilities, the factor pulls and the KPI position"
+    # plotly really drew into each box (an svg), not just the class
+    for box in page.locator(".chart-box").all():
+        expect(box.locator("svg.main-svg").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert failed == []
+    assert console.messages == []
+
+
+def test_result_page_first_load_weighs_at_most_600_kb_compressed(
+    new_context: Any, completed_draft: BrowserDraft
+) -> None:
+    """A fresh context (empty cache) carrying only the draft cookie loads the result page;
+    the bytes on the wire of every response (CDP encodedDataLength: headers and compressed
+    bodies) are summed."""
+    context = new_context(storage_state=completed_draft.storage_state)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    received: dict[str, float] = {}
+    urls: dict[str, str] = {}
+    cdp.on(
+        "Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"])
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: received.__setitem__(e["requestId"], e["encodedDataLength"]),
+    )
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+
+    page.goto(RESULT_PATH)
+    wait_for_charts(page)
+    page.wait_for_load_state("networkidle")
+
+    total = int(sum(received.values()))
+    detail = ", ".join(
+        f"{urls.get(rid, rid).rsplit('/', 1)[-1]}={int(size)}" for rid, size in received.items()
+    )
+    print(
+        f"\nresult page first load: {total} bytes ({total / 1024:.1f} KB)"
+        f" over {len(received)} responses: {detail}"
+    )
+    assert len(received) >= 3, "the page, its stylesheet and its scripts at least"
+    assert total <= MAX_RESULT_BYTES, f"{total} bytes > {MAX_RESULT_BYTES}: {detail}"
+
+
+def test_result_page_screenshots_at_desktop_and_phone_widths(
+    new_context: Any, completed_draft: BrowserDraft
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, width, height in (("desktop", 1280, 900), ("phone", 390, 844)):
+        context = new_context(
+            storage_state=completed_draft.storage_state,
+            viewport={"width": width, "height": height},
+        )
+        page = context.new_page()
+        page.goto(RESULT_PATH)
+        wait_for_charts(page)
+        path = SCREENSHOTS / f"result-{name}-{width}px.png"
+        path.unlink(missing_ok=True)
+        page.screenshot(path=str(path), full_page=True)
+        assert path.exists()
+        assert path.stat().st_size > 10_000, f"{path} looks empty"
+        context.close()
