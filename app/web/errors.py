@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.answers import InvalidAnswers
+from app.core.text import t
 from app.core.vocabulary import Locale
 from app.services.result_payload import errors_payload
 from app.web.i18n import parse_locale
+from app.web.templating import render
 
 
 async def invalid_answers(request: Request, exc: Exception) -> JSONResponse:
@@ -28,5 +31,57 @@ async def invalid_answers(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+_PAGES = {
+    404: (
+        t("Page introuvable", "Page not found"),
+        t(
+            "Cette adresse ne correspond à aucune page. Un lien de reprise expiré ou mal copié "
+            "mène aussi ici.",
+            "This address matches no page. An expired or mistyped resume link also leads here.",
+        ),
+    ),
+    500: (
+        t("Un problème est survenu", "Something went wrong"),
+        t(
+            "Nous n'avons pas pu afficher cette page. Vos réponses déjà enregistrées sont "
+            "conservées ; réessayez dans un instant.",
+            "We could not show this page. The answers you already saved are kept; please try "
+            "again in a moment.",
+        ),
+    ),
+}
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for this type only
+    if not _wants_html(request) or exc.status_code not in _PAGES:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+    return _page(request, exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    # never a stack trace for a user: the page says what happened and that nothing is lost
+    if not _wants_html(request):
+        return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+    return _page(request, 500)
+
+
+def _page(request: Request, status: int) -> Response:
+    locale: Locale = parse_locale(getattr(request.state, "locale", None)) or "fr"
+    title, message = _PAGES[status]
+    return render(
+        request,
+        "error.html",
+        {"title": title.in_(locale), "message": message.in_(locale), "edition": "2022"},
+        status_code=status,
+    )
+
+
 def register(app: FastAPI) -> None:
     app.add_exception_handler(InvalidAnswers, invalid_answers)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, server_error)

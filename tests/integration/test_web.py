@@ -103,3 +103,14 @@ def test_every_page_string_exists_in_both_catalogs() -> None:
         assert all(t and t.strip() for t in texts), msgid
         assert texts[0] != ids[0] or msgid in SAME_IN_BOTH, msgid
     assert translations("fr").gettext("Next") == "Suivant"
+
+
+async def test_unknown_pages_get_a_page_in_the_users_language(client: httpx.AsyncClient) -> None:
+    french = await client.get("/nowhere", headers={"Accept": "text/html"})
+    assert french.status_code == 404
+    assert "Page introuvable" in french.text
+    assert '<html lang="fr">' in french.text
+    english = await client.get("/nowhere?lang=en", headers={"Accept": "text/html"})
+    assert "Page not found" in english.text
+    machine = await client.get("/nowhere", headers={"Accept": "application/json"})
+    assert machine.json() == {"detail": "Not Found"}
