@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, delete
 
+from app.services.tokens import new_token, plausible
 from app.storage.tables import Draft, now
 
 DRAFT_LIFETIME = timedelta(days=30)
 
 
-def new_token() -> str:
-    """128 random bits, URL-safe: a draft cannot be guessed or enumerated."""
-    return secrets.token_urlsafe(16)
-
-
 def load(session: Session, token: str | None) -> Draft | None:
-    if not token or len(token) > 64:
+    if not token or not plausible(token):
         return None
     draft = session.get(Draft, token)
     if draft is None:

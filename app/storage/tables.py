@@ -1,10 +1,12 @@
-"""Tables."""
+"""Tables. Ids are internal: nothing sequential ever appears in a URL or a page; what users
+hold are random tokens, and the database keeps only their SHA-256 digests."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -17,6 +19,52 @@ class Draft(SQLModel, table=True):
     value is kept and shown back), reachable only through its random token."""
 
     token: str = Field(primary_key=True, max_length=64)
-    answers: dict[str, str | list[str]] = Field(default_factory=dict, sa_column=Column(JSON))
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id", ondelete="CASCADE")
+    company: str | None = Field(default=None, max_length=200)
+    series: str | None = Field(default=None, max_length=64)
+    """Set on a retake: the new assessment joins the same company's series."""
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now, index=True)
+
+
+class Workspace(SQLModel, table=True):
+    """A consultant's space, reached through capability links (no accounts)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    colour: str = Field(default="#0b5cad", max_length=7)
+    dashboard_hash: str = Field(max_length=64, unique=True, index=True)
+    invite_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=now)
+
+
+class Assessment(SQLModel, table=True):
+    """A completed assessment, stored as it was computed."""
+
+    __table_args__ = (
+        Index("ix_assessment_workspace_created", "workspace_id", "created_at"),
+        Index("ix_assessment_workspace_sector_created", "workspace_id", "sector", "created_at"),
+        Index("ix_assessment_workspace_cluster_created", "workspace_id", "cluster", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(max_length=32, unique=True, index=True)
+    """Random handle used by the consultant's dashboard (compare, progress); not a capability."""
+    share_hash: str = Field(max_length=64, unique=True, index=True)
+    manage_hash: str = Field(max_length=64, unique=True, index=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id", ondelete="CASCADE")
+    series: str = Field(max_length=64, index=True)
+    """The same company across retakes."""
+    company: str | None = Field(default=None, max_length=200)
+    sector: str = Field(max_length=40)
+    cluster: str = Field(max_length=20)
+    p_basiques: float
+    p_classiques: float
+    p_polyvalents: float
+    edition: str = Field(max_length=10)
+    locale: str = Field(max_length=2)
+    answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    """The result pages as computed, per language: shown as they were, never recomputed."""
+    created_at: datetime = Field(default_factory=now)

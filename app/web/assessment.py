@@ -9,15 +9,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from app.core.answers import validate_text_answers
-from app.services import drafts, questionnaire_flow
+from app.core.assessment import Assessor
+from app.core.vocabulary import Locale
+from app.services import assessments, drafts, questionnaire_flow
+from app.settings import Settings
 from app.storage.db import sessions
 from app.storage.tables import Draft
-from app.web.charts import result_charts
-from app.web.deps import AssessorDep, LocaleDep, SettingsDep
-from app.web.presentation import describe_result
+from app.web.deps import AssessorDep, LocaleDep, SettingsDep, csrf_protect
 from app.web.templating import render
 
-router = APIRouter(prefix="/assessment")
+router = APIRouter(prefix="/assessment", dependencies=[Depends(csrf_protect)])
+MANAGE_ONCE_COOKIE = "manage_once"
 
 
 def get_session(settings: SettingsDep) -> object:
@@ -98,6 +100,8 @@ async def submit_step(
     session: SessionDep,
     settings: SettingsDep,
     draft: DraftDep,
+    assessor: AssessorDep,
+    locale: LocaleDep,
 ) -> Response:
     step = questionnaire_flow.step_by_id(step_id)
     if step is None:
@@ -126,29 +130,48 @@ async def submit_step(
             _step_context(view, raw, dict(errors), draft),
             status_code=422,
         )
-    return _redirect(_step_url(view.next), draft, settings)
+    if view.next is not None:
+        return _redirect(_step_url(view.next), draft, settings)
+    return _complete(request, session, settings, draft, assessor, locale)
 
 
-@router.get("/result", response_class=HTMLResponse)
-def result(request: Request, draft: DraftDep, assessor: AssessorDep, locale: LocaleDep) -> Response:
+def _complete(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    draft: Draft,
+    assessor: Assessor,
+    locale: Locale,
+) -> Response:
+    """The last step passed: if every step is complete, store the assessment and show it."""
+    raw = draft.answers
+    incomplete = questionnaire_flow.first_incomplete(raw)
+    if incomplete is not None:
+        return _redirect(_step_url(incomplete.id), draft, settings)
+    outcome = assessor.assess(validate_text_answers(raw))
+    created = assessments.store(session, outcome, assessor.reference, raw, locale, draft)
+    response = _redirect(f"/r/{created.share_token}")
+    response.delete_cookie(settings.draft_cookie)
+    # the manage link is shown once, on the next page, then only its digest remains
+    response.set_cookie(
+        MANAGE_ONCE_COOKIE,
+        created.manage_secret,
+        max_age=600,
+        path=f"/r/{created.share_token}",
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
+    )
+    return response
+
+
+@router.get("/result", include_in_schema=False)
+def result(draft: DraftDep) -> Response:
+    """Where a finished questionnaire used to show its result: back to the step to complete."""
     raw = draft.answers if draft else {}
     incomplete = questionnaire_flow.first_incomplete(raw) if raw else None
-    if not raw or incomplete is not None:
-        first = questionnaire_flow.active_steps(raw)[0]
-        return _redirect(_step_url((incomplete or first).id))
-    outcome = assessor.assess(validate_text_answers(raw))
-    page = describe_result(outcome, assessor.reference, locale)
-    return render(
-        request,
-        "result.html",
-        {"page": page, "charts": result_charts(page, locale), "edition": outcome.edition},
-    )
-
-
-@router.post("/retake", include_in_schema=False)
-def retake() -> Response:
-    """Start again with every answer pre-filled (the draft keeps them)."""
-    return _redirect(_step_url(questionnaire_flow.active_steps({})[0].id))
+    first = questionnaire_flow.active_steps(raw)[0]
+    return _redirect(_step_url((incomplete or first).id))
 
 
 @router.post("/restart", include_in_schema=False)

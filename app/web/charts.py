@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from app.core.text import t
 from app.core.vocabulary import Locale
-from app.web.presentation import ResultPage
+from app.services.presentation import ResultPage
 
 _COLOURS = {"basiques": "#9a6700", "classiques": "#0b5cad", "polyvalents": "#1a7f37"}
 _YOU = "#0b5cad"

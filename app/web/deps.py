@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
 from app.core.assessment import Assessor
 from app.core.vocabulary import Locale
@@ -26,3 +27,15 @@ def get_locale(request: Request) -> Locale:
 
 AssessorDep = Annotated[Assessor, Depends(get_assessor)]
 LocaleDep = Annotated[Locale, Depends(get_locale)]
+
+
+async def csrf_protect(request: Request) -> None:
+    """A form POST must send back the token of its csrf cookie (double submit). Applied to
+    every router with state-changing forms."""
+    if request.method != "POST":
+        return
+    form = await request.form()  # cached on the request: the route reads it again for free
+    sent = form.get("csrf")
+    cookie = request.cookies.get("csrf")
+    if not cookie or not isinstance(sent, str) or not secrets.compare_digest(sent, cookie):
+        raise HTTPException(status_code=403, detail="Cross-site request refused.")

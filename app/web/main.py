@@ -10,8 +10,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.services.assessment_service import assessor_for
 from app.settings import Settings, get_settings
-from app.web import assessment, errors, health, pages, static
-from app.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware
+from app.web import assessment, errors, health, pages, results, static
+from app.web.middleware import CsrfMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.dependency_overrides[get_settings] = lambda: settings
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(CsrfMiddleware, secure=settings.secure_cookies)
     app.add_middleware(
         LocaleMiddleware, default=settings.default_locale, cookie=settings.locale_cookie
     )
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(assessment.router)
+    app.include_router(results.router)
     errors.register(app)
     return app
 

@@ -36,6 +36,7 @@ def render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     locale: Locale = request.state.locale
+    csrf = getattr(request.state, "csrf", "")
     return templates_for(locale).TemplateResponse(
-        request, name, {"locale": locale, **context}, status_code=status_code
+        request, name, {"locale": locale, "csrf": csrf, **context}, status_code=status_code
     )

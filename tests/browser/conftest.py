@@ -159,7 +159,13 @@ def completed_draft(
     try:
         page = context.new_page()
         complete_questionnaire(page, answers)
+        result_path = "/" + page.url.split("/", 3)[3].split("?")[0]
         state = context.storage_state()
     finally:
         context.close()
-    return BrowserDraft(answers=answers, cluster=core_cluster(answers), storage_state=state)
+    return BrowserDraft(
+        answers=answers,
+        cluster=core_cluster(answers),
+        storage_state=state,
+        result_path=result_path,
+    )

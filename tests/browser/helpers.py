@@ -21,7 +21,8 @@ from tests.personas import PERSONAS
 
 AXE_JS = Path(__file__).resolve().parent / "assets" / "axe.min.js"
 STEP_URL = re.compile(r"/assessment/step/(?P<step>[a-z_]+)")
-RESULT_PATH = "/assessment/result"
+RESULT_URL = re.compile(r"/r/[A-Za-z0-9_-]{16,}$")
+"""A completed questionnaire is stored and shown at its share link."""
 NEXT = 'button[name="action"][value="next"]'
 BACK = 'button[name="action"][value="back"]'
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -33,7 +34,13 @@ _STEPS = {step.id: step for step in FORM_STEPS}
 class BrowserDraft:
     answers: dict[str, Any]
     cluster: str
-    storage_state: Any  # playwright's StorageState: cookies (the draft) and origins
+    storage_state: Any  # playwright's StorageState: cookies and origins
+    result_path: str
+    """The stored result's share link (path)."""
+
+
+def on_result(page: Page) -> bool:
+    return RESULT_URL.search(page.url.split("?")[0]) is not None
 
 
 def persona(cluster: str, index: int) -> dict[str, Any]:
@@ -110,7 +117,7 @@ def complete_questionnaire(page: Page, answers: dict[str, Any], *, start: bool =
     if start:
         page.goto("/assessment")
     for _ in range(len(FORM_STEPS) + 2):
-        if page.url.endswith(RESULT_PATH):
+        if on_result(page):
             return
         step = current_step(page)
         fill_step(page, answers)

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
-    RESULT_PATH,
     BrowserDraft,
     axe_violations,
     describe_violations,
@@ -51,6 +50,6 @@ def test_result_page_has_no_serious_violation(
     new_context: Any, completed_draft: BrowserDraft
 ) -> None:
     page = new_context(storage_state=completed_draft.storage_state).new_page()
-    page.goto(RESULT_PATH)
+    page.goto(completed_draft.result_path)
     wait_for_charts(page)
     _assert_no_blocking_violation(page)

@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 from tests.browser.helpers import (
     BACK,
     NEXT,
-    RESULT_PATH,
     ConsoleErrors,
     assert_checked,
     complete_questionnaire,
@@ -20,6 +19,7 @@ from tests.browser.helpers import (
     fill_question,
     fill_step,
     focus_is_inside,
+    on_result,
     persona,
     step_questions,
     submit,
@@ -63,7 +63,7 @@ def test_french_journey_with_a_corrected_error_reaches_the_core_cluster(page: Pa
     expect(page.locator(NEXT)).to_have_text("Suivant")
 
     complete_questionnaire(page, answers, start=False)
-    assert page.url.endswith(RESULT_PATH)
+    assert on_result(page)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("#cluster")).to_have_attribute("data-cluster", core_cluster(answers))
     expect(page.locator(".result-head")).to_contain_text("Votre service client se rapproche")

@@ -7,12 +7,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
-    RESULT_PATH,
     assert_checked,
     complete_questionnaire,
     core_cluster,
     current_step,
     fill_step,
+    on_result,
     persona,
     submit,
 )
@@ -42,7 +42,7 @@ def test_questionnaire_completes_without_javascript(page: Page) -> None:
     expect(page.locator("#field-satisfaction_indicators")).to_be_visible()
 
     complete_questionnaire(page, answers, start=False)
-    assert page.url.endswith(RESULT_PATH)
+    assert on_result(page)
     expect(page.locator("#cluster")).to_have_attribute("data-cluster", core_cluster(answers))
     assert page.locator("table.data").count() >= 3, "each chart has its table"
     expect(page.locator(".chart-box.drawn")).to_have_count(0)

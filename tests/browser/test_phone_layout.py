@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.helpers import RESULT_PATH, BrowserDraft, wait_for_charts
+from tests.browser.helpers import BrowserDraft, wait_for_charts
 
 
 def test_result_page_is_no_wider_than_a_phone(
@@ -13,7 +13,7 @@ def test_result_page_is_no_wider_than_a_phone(
     page = new_context(
         storage_state=completed_draft.storage_state, viewport={"width": 390, "height": 844}
     ).new_page()
-    page.goto(RESULT_PATH)
+    page.goto(completed_draft.result_path)
     wait_for_charts(page)
     wider = page.evaluate(
         """() => Array.from(document.querySelectorAll("main *"))

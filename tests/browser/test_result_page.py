@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import RESULT_PATH, BrowserDraft, ConsoleErrors, wait_for_charts
+from tests.browser.helpers import BrowserDraft, ConsoleErrors, on_result, wait_for_charts
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 MAX_RESULT_BYTES = 600 * 1024  # issue 3: at most 600 KB compressed, all assets included
@@ -24,10 +24,10 @@ def test_result_page_draws_its_charts_without_console_errors(
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
-    response = page.goto(RESULT_PATH)
+    response = page.goto(completed_draft.result_path)
     assert response is not None
     assert response.status == 200
-    assert page.url.endswith(RESULT_PATH)
+    assert on_result(page)
     expect(page.locator("#cluster")).to_have_attribute("data-cluster", completed_draft.cluster)
     drawn = wait_for_charts(page)
     assert drawn >= 3, "the probabilities, the factor pulls and the KPI position"
@@ -60,7 +60,7 @@ def test_result_page_first_load_weighs_at_most_600_kb_compressed(
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
 
-    page.goto(RESULT_PATH)
+    page.goto(completed_draft.result_path)
     wait_for_charts(page)
     page.wait_for_load_state("networkidle")
 
@@ -86,7 +86,7 @@ def test_result_page_screenshots_at_desktop_and_phone_widths(
             viewport={"width": width, "height": height},
         )
         page = context.new_page()
-        page.goto(RESULT_PATH)
+        page.goto(completed_draft.result_path)
         wait_for_charts(page)
         path = SCREENSHOTS / f"result-{name}-{width}px.png"
         path.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ import pytest
 
 from app.settings import Settings
 from app.web.main import create_app
+from tests.journey import CSRF
 
 
 @pytest.fixture
@@ -24,4 +25,5 @@ def settings(tmp_path: Path) -> Settings:
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_app(settings))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        http.cookies.set("csrf", CSRF)
         yield http

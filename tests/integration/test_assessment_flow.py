@@ -10,7 +10,7 @@ import pytest
 
 from app.core.answers import validate_answers
 from app.core.assessment import Assessor
-from tests.journey import complete, form_for
+from tests.journey import CSRF, complete, form_for
 from tests.personas import PERSONAS
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
@@ -153,14 +153,18 @@ async def test_a_draft_survives_a_closed_tab_and_can_be_resumed_elsewhere(
         assert (await other.get("/assessment/resume/not-a-real-token")).status_code == 404
 
 
-async def test_retake_is_prefilled_and_restart_is_blank(client: httpx.AsyncClient) -> None:
+async def test_retake_from_the_private_link_is_prefilled_and_restart_is_blank(
+    client: httpx.AsyncClient,
+) -> None:
     answers = dict(PERSONAS["classiques"][1].answers)
-    await complete(client, answers)
-    retake = await client.post("/assessment/retake")
+    owner_page = (await complete(client, answers)).text
+    manage = re.search(r'id="manage-link">http://testserver(/m/[^<]+)<', owner_page)
+    assert manage is not None
+    retake = await client.post(f"{manage.group(1)}/retake", data={"csrf": CSRF})
     assert retake.headers["location"] == "/assessment/step/profile"
     page = (await client.get("/assessment/step/profile")).text
     assert re.search(r'name="sector" value="retail_consumer_goods" checked', page)
-    restart = await client.post("/assessment/restart")
+    restart = await client.post("/assessment/restart", data={"csrf": CSRF})
     assert restart.status_code == 303
     blank = (await client.get("/assessment/step/profile")).text
     assert " checked" not in blank
@@ -220,6 +224,6 @@ async def test_pages_allow_no_inline_script(client: httpx.AsyncClient) -> None:
         assert 'type="application/json"' in attributes or (
             "src=" in attributes and not body.strip()
         )
-    policy = (await client.get("/assessment/result")).headers["content-security-policy"]
+    policy = (await client.get("/")).headers["content-security-policy"]
     assert "script-src 'self';" in policy
     assert "unsafe" not in policy

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.web.presentation import whole_percentages
+from app.services.presentation import whole_percentages
 
 pytestmark = pytest.mark.unit
 

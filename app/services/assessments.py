@@ -1,0 +1,113 @@
+"""Completed assessments: stored as computed, reached by a read-only share link or a private
+manage link (retake, delete)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlmodel import Session, col, select
+
+from app.core.answers import Answers
+from app.core.assessment import AssessmentResult, ReferenceData
+from app.core.vocabulary import LOCALES, Locale
+from app.services.presentation import ResultPage, describe_result
+from app.services.tokens import digest, new_token, plausible
+from app.storage.tables import Assessment, Draft
+
+_PAGE = TypeAdapter(ResultPage)
+
+
+@dataclass(frozen=True)
+class Created:
+    assessment: Assessment
+    share_token: str
+    manage_secret: str
+    """Shown once, to the person who completed the assessment; only its digest is kept."""
+
+
+def result_pages(result: AssessmentResult, reference: ReferenceData) -> dict[str, Any]:
+    """The result page's content in both languages, as plain data."""
+    return {
+        locale: dataclasses.asdict(describe_result(result, reference, locale)) for locale in LOCALES
+    }
+
+
+def page_of(assessment: Assessment, locale: Locale) -> ResultPage:
+    return _PAGE.validate_python(assessment.result[locale])
+
+
+def store(
+    session: Session,
+    result: AssessmentResult,
+    reference: ReferenceData,
+    raw_answers: dict[str, Any],
+    locale: Locale,
+    draft: Draft | None = None,
+) -> Created:
+    """Stores a completed assessment and consumes its draft, in one transaction."""
+    share, manage = new_token(), new_token()
+    answers: Answers = result.answers
+    placement = result.placement
+    assessment = Assessment(
+        public_id=new_token(),
+        share_hash=digest(share),
+        manage_hash=digest(manage),
+        workspace_id=draft.workspace_id if draft else None,
+        series=(draft.series if draft and draft.series else new_token()),
+        company=draft.company if draft else None,
+        sector=str(answers.get("sector")),
+        cluster=placement.cluster,
+        p_basiques=placement.probabilities["basiques"],
+        p_classiques=placement.probabilities["classiques"],
+        p_polyvalents=placement.probabilities["polyvalents"],
+        edition=result.edition,
+        locale=locale,
+        answers=dict(raw_answers),
+        result=result_pages(result, reference),
+    )
+    session.add(assessment)
+    if draft is not None:
+        session.delete(draft)
+    session.commit()
+    session.refresh(assessment)
+    return Created(assessment, share, manage)
+
+
+def by_share(session: Session, token: str) -> Assessment | None:
+    if not plausible(token):
+        return None
+    return session.exec(
+        select(Assessment).where(col(Assessment.share_hash) == digest(token))
+    ).first()
+
+
+def by_manage(session: Session, secret: str) -> Assessment | None:
+    if not plausible(secret):
+        return None
+    return session.exec(
+        select(Assessment).where(col(Assessment.manage_hash) == digest(secret))
+    ).first()
+
+
+def delete(session: Session, assessment: Assessment) -> None:
+    """For good: the row goes, with its answers and result."""
+    session.delete(assessment)
+    session.commit()
+
+
+def retake_draft(session: Session, assessment: Assessment) -> Draft:
+    """A draft pre-filled with the stored answers, that will join the same series."""
+    draft = Draft(
+        token=new_token(),
+        answers=dict(assessment.answers),
+        workspace_id=assessment.workspace_id,
+        company=assessment.company,
+        series=assessment.series,
+    )
+    session.add(draft)
+    session.commit()
+    session.refresh(draft)
+    return draft

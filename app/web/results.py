@@ -1,0 +1,101 @@
+"""Stored results: the read-only share link and the private manage link.
+
+A wrong, rotated or deleted token all get the same 404 page: nothing tells them apart."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.services import assessments
+from app.services.tokens import digest
+from app.storage.tables import Assessment
+from app.web.assessment import MANAGE_ONCE_COOKIE, SessionDep, _redirect
+from app.web.charts import result_charts
+from app.web.deps import LocaleDep, SettingsDep, csrf_protect
+from app.web.templating import render
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+
+NOINDEX = {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "private, no-store"}
+
+
+def _not_found() -> HTTPException:
+    return HTTPException(status_code=404)
+
+
+def _page(
+    request: Request,
+    assessment: Assessment,
+    locale: LocaleDep,
+    mode: str,
+    share_url: str | None = None,
+    manage_url: str | None = None,
+) -> Response:
+    page = assessments.page_of(assessment, locale)
+    response = render(
+        request,
+        "result.html",
+        {
+            "page": page,
+            "charts": result_charts(page, locale),
+            "edition": assessment.edition,
+            "mode": mode,
+            "share_url": share_url,
+            "manage_url": manage_url,
+            "completed_at": assessment.created_at,
+            "company": assessment.company,
+        },
+    )
+    response.headers.update(NOINDEX)
+    return response
+
+
+@router.get("/r/{token}", response_class=HTMLResponse)
+def shared(token: str, request: Request, session: SessionDep, locale: LocaleDep) -> Response:
+    assessment = assessments.by_share(session, token)
+    if assessment is None:
+        raise _not_found()
+    share_url = f"{request.base_url}r/{token}"
+    secret = request.cookies.get(MANAGE_ONCE_COOKIE)
+    if secret and digest(secret) == assessment.manage_hash:
+        # the person who just completed it: show the private link once, then forget it
+        response = _page(
+            request, assessment, locale, "owner", share_url, f"{request.base_url}m/{secret}"
+        )
+        response.delete_cookie(MANAGE_ONCE_COOKIE, path=f"/r/{token}")
+        return response
+    return _page(request, assessment, locale, "shared", share_url)
+
+
+@router.get("/m/{secret}", response_class=HTMLResponse)
+def manage(secret: str, request: Request, session: SessionDep, locale: LocaleDep) -> Response:
+    assessment = assessments.by_manage(session, secret)
+    if assessment is None:
+        raise _not_found()
+    return _page(request, assessment, locale, "manage", manage_url=f"{request.base_url}m/{secret}")
+
+
+@router.post("/m/{secret}/retake", include_in_schema=False)
+def retake(secret: str, session: SessionDep, settings: SettingsDep) -> Response:
+    """A new questionnaire pre-filled with these answers; the new result joins this one's
+    series (the consultant's dashboard shows the progress). This result stays as it was."""
+    assessment = assessments.by_manage(session, secret)
+    if assessment is None:
+        raise _not_found()
+    draft = assessments.retake_draft(session, assessment)
+    return _redirect("/assessment/step/profile", draft, settings)
+
+
+@router.post("/m/{secret}/delete", include_in_schema=False)
+def delete(secret: str, request: Request, session: SessionDep) -> Response:
+    assessment = assessments.by_manage(session, secret)
+    if assessment is None:
+        raise _not_found()
+    assessments.delete(session, assessment)
+    return RedirectResponse("/deleted", status_code=303)
+
+
+@router.get("/deleted", response_class=HTMLResponse, include_in_schema=False)
+def deleted(request: Request) -> Response:
+    return render(request, "deleted.html", {"edition": "2022"})
