@@ -40,7 +40,7 @@ def create(session: Session, name: str, colour: str = "#0b5cad") -> Links:
         name=name,
         colour=colour if COLOUR.match(colour or "") else "#0b5cad",
         dashboard_hash=digest(dashboard),
-        invite_hash=digest(invite),
+        invite_token=invite,
     )
     session.add(workspace)
     session.commit()
@@ -58,7 +58,7 @@ def by_dashboard(session: Session, secret: str) -> Workspace | None:
 def by_invite(session: Session, token: str) -> Workspace | None:
     if not plausible(token):
         return None
-    query = select(Workspace).where(col(Workspace.invite_hash) == digest(token))
+    query = select(Workspace).where(col(Workspace.invite_token) == token)
     return session.exec(query).first()
 
 
@@ -68,7 +68,7 @@ def rotate(session: Session, workspace: Workspace, which: Literal["dashboard", "
     if which == "dashboard":
         workspace.dashboard_hash = digest(secret)
     else:
-        workspace.invite_hash = digest(secret)
+        workspace.invite_token = secret
     session.add(workspace)
     session.commit()
     return secret

@@ -35,7 +35,10 @@ class Workspace(SQLModel, table=True):
     name: str = Field(max_length=120)
     colour: str = Field(default="#0b5cad", max_length=7)
     dashboard_hash: str = Field(max_length=64, unique=True, index=True)
-    invite_hash: str = Field(max_length=64, unique=True, index=True)
+    """Digest of the private dashboard secret (shown once, at creation or rotation)."""
+    invite_token: str = Field(max_length=64, unique=True, index=True)
+    """The client invitation link: meant to be handed out, so the dashboard shows it again;
+    it only lets someone add an assessment to the workspace, and can be rotated."""
     created_at: datetime = Field(default_factory=now)
 
 

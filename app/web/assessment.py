@@ -58,10 +58,11 @@ def _step_url(step_id: str | None) -> str:
 
 @router.get("", include_in_schema=False)
 def start(draft: DraftDep) -> Response:
+    """Resume where the answers stop; a complete draft (a retake) starts again from the top so
+    that every pre-filled answer can be reviewed."""
     raw = draft.answers if draft else {}
     step = questionnaire_flow.first_incomplete(raw) if raw else None
-    first = questionnaire_flow.active_steps(raw)[0].id
-    return _redirect(_step_url(step.id if step else (first if not raw else None)))
+    return _redirect(_step_url((step or questionnaire_flow.active_steps(raw)[0]).id))
 
 
 @router.get("/step/{step_id}", response_class=HTMLResponse)

@@ -224,3 +224,52 @@ def result_charts(page: ResultPage, locale: Locale) -> dict[str, Chart]:
     if position is not None:
         charts["position"] = position
     return charts
+
+
+def progress_chart(rows: list[dict[str, object]], locale: Locale) -> Chart:
+    """A company's probabilities across retakes: one line per cluster."""
+    dates = [str(r["date"]) for r in rows]
+    names = {
+        "basiques": t("Basiques", "Basics"),
+        "classiques": t("Classiques", "Classics"),
+        "polyvalents": t("Polyvalents", "All-rounders"),
+    }
+    traces = [
+        go.Scatter(
+            x=dates,
+            y=[r["probabilities"][i] for r in rows],  # type: ignore[index]
+            mode="lines+markers+text",
+            name=names[cluster].in_(locale),
+            line={"color": _COLOURS[cluster], "width": 3},
+            text=["" for _ in rows[:-1]] + [names[cluster].in_(locale)],
+            textposition="middle right",
+            hoverinfo="skip",
+        )
+        for i, cluster in enumerate(("basiques", "classiques", "polyvalents"))
+    ]
+    figure = go.Figure(
+        traces,
+        layout=_layout(
+            300,
+            xaxis={"type": "category", "fixedrange": True},
+            yaxis={
+                "range": [0, 105],
+                "ticksuffix": " %" if locale == "fr" else "%",
+                "fixedrange": True,
+            },
+            margin={"l": 40, "r": 90, "t": 10, "b": 40},
+        ),
+    )
+    last = rows[-1]
+    return Chart(
+        "chart-progress",
+        t(
+            "Probabilité de chaque niveau, évaluation après évaluation",
+            "Probability of each level, assessment after assessment",
+        ).in_(locale),
+        t(
+            f"Dernière évaluation : {last['cluster_name']}.",
+            f"Latest assessment: {last['cluster_name']}.",
+        ).in_(locale),
+        _dump(figure),
+    )

@@ -10,7 +10,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.services.assessment_service import assessor_for
 from app.settings import Settings, get_settings
-from app.web import assessment, errors, health, pages, results, static
+from app.web import assessment, errors, health, pages, results, static, workspaces
 from app.web.middleware import CsrfMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
 
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(assessment.router)
     app.include_router(results.router)
+    app.include_router(workspaces.router)
     errors.register(app)
     return app
 

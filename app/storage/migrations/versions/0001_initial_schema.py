@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("colour", sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
         sa.Column("dashboard_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("invite_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("invite_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -33,7 +33,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_workspace_dashboard_hash"), ["dashboard_hash"], unique=True
         )
-        batch_op.create_index(batch_op.f("ix_workspace_invite_hash"), ["invite_hash"], unique=True)
+        batch_op.create_index(
+            batch_op.f("ix_workspace_invite_token"), ["invite_token"], unique=True
+        )
 
     op.create_table(
         "assessment",
@@ -111,7 +113,7 @@ def downgrade() -> None:
 
     op.drop_table("assessment")
     with op.batch_alter_table("workspace", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_workspace_invite_hash"))
+        batch_op.drop_index(batch_op.f("ix_workspace_invite_token"))
         batch_op.drop_index(batch_op.f("ix_workspace_dashboard_hash"))
 
     op.drop_table("workspace")

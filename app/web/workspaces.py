@@ -1,0 +1,291 @@
+"""Consultant workspaces: create, dashboard (filters, pages), compare, progress, CSV export,
+rotate links, and the client invitation. No accounts: the links are the keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+
+from app.core.questionnaire import QUESTIONNAIRE
+from app.core.vocabulary import CLUSTERS, Locale
+from app.services import assessments, workspaces
+from app.storage.tables import Assessment, Workspace
+from app.web.assessment import SessionDep, _redirect
+from app.web.charts import progress_chart, result_charts
+from app.web.deps import LocaleDep, SettingsDep, csrf_protect
+from app.web.results import NOINDEX
+from app.web.templating import render
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+
+
+def _workspace(session: SessionDep, secret: str) -> Workspace:
+    workspace = workspaces.by_dashboard(session, secret)
+    if workspace is None:
+        raise HTTPException(status_code=404)
+    return workspace
+
+
+def _render(request: Request, name: str, context: dict[str, object], status: int = 200) -> Response:
+    response = render(request, name, {"edition": "2022", **context}, status_code=status)
+    response.headers.update(NOINDEX)
+    return response
+
+
+def _row(a: Assessment, locale: Locale) -> dict[str, object]:
+    sector = QUESTIONNAIRE["sector"].option(a.sector).label.in_(locale)
+    page = a.result[locale]
+    return {
+        "public_id": a.public_id,
+        "series": a.series,
+        "company": a.company or "—",
+        "sector": sector,
+        "cluster": a.cluster,
+        "cluster_name": page["cluster_name"],
+        "probabilities": [round(100 * p) for p in (a.p_basiques, a.p_classiques, a.p_polyvalents)],
+        "date": _date(a.created_at, locale),
+    }
+
+
+def _date(moment: datetime, locale: Locale) -> str:
+    return moment.strftime("%d/%m/%Y %H:%M" if locale == "fr" else "%Y-%m-%d %H:%M")
+
+
+# --- creating a workspace ---------------------------------------------------------------------
+
+
+@router.get("/workspaces/new", response_class=HTMLResponse)
+def new_workspace(request: Request) -> Response:
+    return _render(request, "workspace_new.html", {"name": "", "colour": "#0b5cad", "error": None})
+
+
+@router.post("/workspaces", response_class=HTMLResponse)
+def create_workspace(
+    request: Request,
+    session: SessionDep,
+    name: Annotated[str, Form()] = "",
+    colour: Annotated[str, Form()] = "#0b5cad",
+) -> Response:
+    try:
+        links = workspaces.create(session, name, colour)
+    except workspaces.WorkspaceNameError:
+        return _render(
+            request, "workspace_new.html", {"name": name, "colour": colour, "error": "name"}, 422
+        )
+    return _render(
+        request,
+        "workspace_links.html",
+        {
+            "workspace": links.workspace,
+            "dashboard_url": f"{request.base_url}w/{links.dashboard_secret}",
+            "invite_url": f"{request.base_url}i/{links.workspace.invite_token}",
+            "created": True,
+        },
+    )
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+@router.get("/w/{secret}", response_class=HTMLResponse)
+def dashboard(
+    secret: str,
+    request: Request,
+    session: SessionDep,
+    locale: LocaleDep,
+    sector: str = "",
+    cluster: str = "",
+    page: int = 1,
+) -> Response:
+    workspace = _workspace(session, secret)
+    sector = sector if sector in QUESTIONNAIRE["sector"].option_ids() else ""
+    cluster = cluster if cluster in CLUSTERS else ""
+    listing = workspaces.listing(session, workspace, sector or None, cluster or None, page)
+    return _render(
+        request,
+        "dashboard.html",
+        {
+            "workspace": workspace,
+            "secret": secret,
+            "invite_url": f"{request.base_url}i/{workspace.invite_token}",
+            "rows": [_row(a, locale) for a in listing.rows],
+            "listing": listing,
+            "sector": sector,
+            "cluster": cluster,
+            "sectors": QUESTIONNAIRE["sector"].options,
+            "clusters": CLUSTERS,
+        },
+    )
+
+
+@router.get("/w/{secret}/export.csv")
+def export(secret: str, session: SessionDep, sector: str = "") -> Response:
+    workspace = _workspace(session, secret)
+    sector = sector if sector in QUESTIONNAIRE["sector"].option_ids() else ""
+    filename = f"assessments-{sector or 'all'}.csv"
+    return StreamingResponse(
+        workspaces.export_csv(session, workspace, sector or None),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', **NOINDEX},
+    )
+
+
+@router.get("/w/{secret}/a/{public_id}", response_class=HTMLResponse)
+def view_assessment(
+    secret: str, public_id: str, request: Request, session: SessionDep, locale: LocaleDep
+) -> Response:
+    workspace = _workspace(session, secret)
+    assessment = workspaces.by_public_id(session, workspace, public_id)
+    if assessment is None:
+        raise HTTPException(status_code=404)
+    page = assessments.page_of(assessment, locale)
+    return _render(
+        request,
+        "result.html",
+        {
+            "page": page,
+            "charts": result_charts(page, locale),
+            "mode": "consultant",
+            "company": assessment.company,
+            "back_url": f"/w/{secret}",
+        },
+    )
+
+
+@router.get("/w/{secret}/compare", response_class=HTMLResponse)
+def compare(
+    secret: str, request: Request, session: SessionDep, locale: LocaleDep, a: str = "", b: str = ""
+) -> Response:
+    workspace = _workspace(session, secret)
+    first = workspaces.by_public_id(session, workspace, a)
+    second = workspaces.by_public_id(session, workspace, b)
+    if first is None or second is None:
+        raise HTTPException(status_code=404)
+    pages = [assessments.page_of(x, locale) for x in (first, second)]
+    kpis = {row.kpi: row for row in pages[1].comparisons}
+    rows = [
+        {"label": row.label, "a": row.answer, "b": kpis[row.kpi].answer if row.kpi in kpis else "—"}
+        for row in pages[0].comparisons
+    ]
+    return _render(
+        request,
+        "compare.html",
+        {
+            "workspace": workspace,
+            "secret": secret,
+            "columns": [_row(first, locale), _row(second, locale)],
+            "pages": pages,
+            "rows": rows,
+        },
+    )
+
+
+@router.get("/w/{secret}/progress/{series}", response_class=HTMLResponse)
+def progress(
+    secret: str, series: str, request: Request, session: SessionDep, locale: LocaleDep
+) -> Response:
+    workspace = _workspace(session, secret)
+    history = workspaces.series(session, workspace, series)
+    if not history:
+        raise HTTPException(status_code=404)
+    rows = [_row(a, locale) for a in history]
+    first, last = history[0], history[-1]
+    changes = []
+    for question in QUESTIONNAIRE.questions():
+        before, after = first.answers.get(question.id), last.answers.get(question.id)
+        if before != after:
+            changes.append(
+                {
+                    "label": question.label.in_(locale),
+                    "before": _answer_text(question.id, before, locale),
+                    "after": _answer_text(question.id, after, locale),
+                }
+            )
+    return _render(
+        request,
+        "progress.html",
+        {
+            "workspace": workspace,
+            "secret": secret,
+            "company": first.company or "—",
+            "rows": rows,
+            "changes": changes,
+            "chart": progress_chart(rows, locale),
+        },
+    )
+
+
+def _answer_text(question_id: str, value: object, locale: Locale) -> str:
+    from app.core.questionnaire import answer_label
+
+    question = QUESTIONNAIRE[question_id]
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(question.option(v).label.in_(locale) for v in value)
+    if question.kind == "boolean":
+        return answer_label(question, value == "true").in_(locale)
+    if question.kind in ("single",):
+        return question.option(str(value)).label.in_(locale)
+    return str(value)
+
+
+@router.post("/w/{secret}/rotate", response_class=HTMLResponse)
+def rotate(
+    secret: str,
+    request: Request,
+    session: SessionDep,
+    which: Annotated[str, Form()] = "invite",
+) -> Response:
+    workspace = _workspace(session, secret)
+    if which not in ("dashboard", "invite"):
+        raise HTTPException(status_code=404)
+    new = workspaces.rotate(session, workspace, "dashboard" if which == "dashboard" else "invite")
+    dashboard_secret = new if which == "dashboard" else secret
+    return _render(
+        request,
+        "workspace_links.html",
+        {
+            "workspace": workspace,
+            "dashboard_url": f"{request.base_url}w/{dashboard_secret}",
+            "invite_url": f"{request.base_url}i/{workspace.invite_token}",
+            "created": False,
+            "rotated": which,
+        },
+    )
+
+
+# --- the client's side: the invitation ---------------------------------------------------------
+
+
+@router.get("/i/{token}", response_class=HTMLResponse)
+def invitation(token: str, request: Request, session: SessionDep) -> Response:
+    workspace = workspaces.by_invite(session, token)
+    if workspace is None:
+        raise HTTPException(status_code=404)
+    return _render(request, "invite.html", {"workspace": workspace, "token": token, "error": None})
+
+
+@router.post("/i/{token}", response_class=HTMLResponse)
+def accept_invitation(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    company: Annotated[str, Form()] = "",
+) -> Response:
+    workspace = workspaces.by_invite(session, token)
+    if workspace is None:
+        raise HTTPException(status_code=404)
+    if not company.strip():
+        return _render(
+            request,
+            "invite.html",
+            {"workspace": workspace, "token": token, "error": "company"},
+            422,
+        )
+    draft = workspaces.invited_draft(session, workspace, company)
+    return _redirect("/assessment/step/profile", draft, settings)
