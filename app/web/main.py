@@ -10,6 +10,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.services.assessment_service import assessor_for
 from app.settings import Settings, get_settings
+from app.storage.db import engine_for
 from app.web import assessment, errors, health, pages, results, static, workspaces
 from app.web.middleware import CsrfMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
 
@@ -19,8 +20,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # Load and validate the reference data before serving: bad data stops the start.
+        # Load and validate the reference data, and migrate the database, before serving: bad
+        # data or an unreachable database stops the start instead of failing on a page.
         assessor_for(settings.reference_data_dir)
+        engine_for(settings.database_url)
         yield
 
     app = FastAPI(
