@@ -205,3 +205,9 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
             f"targets {json.dumps(targets)}"
         )
     return "\n".join(lines)
+
+
+def core_probabilities(answers: dict[str, Any]) -> dict[str, float]:
+    """The core's probability for each cluster with these answers, without any web layer."""
+    placement = _assessor().model.place(validate_answers(answers))
+    return {cluster: float(p) for cluster, p in placement.probabilities.items()}
