@@ -228,7 +228,8 @@ def result_charts(page: ResultPage, locale: Locale) -> dict[str, Chart]:
 
 def progress_chart(rows: list[dict[str, object]], locale: Locale) -> Chart:
     """A company's probabilities across retakes: one line per cluster."""
-    dates = [str(r["date"]) for r in rows]
+    # numbered, so that two assessments on the same day stay two points
+    dates = [f"{n}. {r['date']}" for n, r in enumerate(rows, start=1)]
     names = {
         "basiques": t("Basiques", "Basics"),
         "classiques": t("Classiques", "Classics"),
@@ -257,7 +258,7 @@ def progress_chart(rows: list[dict[str, object]], locale: Locale) -> Chart:
                 "ticksuffix": " %" if locale == "fr" else "%",
                 "fixedrange": True,
             },
-            margin={"l": 40, "r": 90, "t": 10, "b": 40},
+            margin={"l": 40, "r": 100, "t": 20, "b": 40},
         ),
     )
     last = rows[-1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from app.core.questionnaire import QUESTIONNAIRE
@@ -157,9 +157,21 @@ def view_assessment(
 
 @router.get("/w/{secret}/compare", response_class=HTMLResponse)
 def compare(
-    secret: str, request: Request, session: SessionDep, locale: LocaleDep, a: str = "", b: str = ""
+    secret: str,
+    request: Request,
+    session: SessionDep,
+    locale: LocaleDep,
+    a: str = "",
+    b: str = "",
+    pick: Annotated[list[str] | None, Query()] = None,
 ) -> Response:
     workspace = _workspace(session, secret)
+    if pick and len(pick) == 2:  # the dashboard's two ticked boxes
+        a, b = pick
+    elif pick is not None:
+        return _render(
+            request, "compare_pick.html", {"workspace": workspace, "secret": secret}, 422
+        )
     first = workspaces.by_public_id(session, workspace, a)
     second = workspaces.by_public_id(session, workspace, b)
     if first is None or second is None:

@@ -126,3 +126,27 @@ async def test_no_sequential_id_is_visible(web: httpx.AsyncClient) -> None:
     for link in re.findall(r'href="(/[^"]+)"', page):
         for part in link.split("/"):
             assert not part.isdigit(), link
+
+
+async def test_the_dashboard_compares_the_two_ticked_assessments(web: httpx.AsyncClient) -> None:
+    created = await web.post("/workspaces", data={"name": "Cabinet", "csrf": CSRF})
+    dashboard = re.search(r'id="dashboard-link">http://testserver(/w/[^<]+)<', created.text)
+    invite = re.search(r'id="invite-link">http://testserver(/i/[^<]+)<', created.text)
+    assert dashboard is not None
+    assert invite is not None
+    for company, answers in (
+        ("Acme", PERSONAS["basiques"][0]),
+        ("Globex", PERSONAS["polyvalents"][0]),
+    ):
+        web.cookies.delete("draft")
+        await web.post(invite.group(1), data={"company": company, "csrf": CSRF})
+        await complete(web, answers.answers)
+    page = (await web.get(dashboard.group(1))).text
+    picks = re.findall(r'name="pick" value="([^"]+)"', page)
+    assert len(picks) == 2
+    both = await web.get(f"{dashboard.group(1)}/compare", params=[("pick", p) for p in picks])
+    assert both.status_code == 200
+    assert "Acme" in both.text
+    assert "Globex" in both.text
+    one = await web.get(f"{dashboard.group(1)}/compare", params=[("pick", picks[0])])
+    assert one.status_code == 422
