@@ -14,6 +14,7 @@ from app.core.answers import Answers
 from app.core.assessment import AssessmentResult, ReferenceData
 from app.core.vocabulary import LOCALES, Locale
 from app.services.presentation import ResultPage, describe_result
+from app.services.result_payload import result_payload
 from app.services.tokens import digest, new_token, plausible
 from app.storage.tables import Assessment, Draft
 
@@ -29,10 +30,18 @@ class Created:
 
 
 def result_pages(result: AssessmentResult, reference: ReferenceData) -> dict[str, Any]:
-    """The result page's content in both languages, as plain data."""
-    return {
+    """The result as computed, in both languages: the page's content, and the API's payload
+    (``api``), so that both show a stored result exactly as it was computed."""
+    pages: dict[str, Any] = {
         locale: dataclasses.asdict(describe_result(result, reference, locale)) for locale in LOCALES
     }
+    pages["api"] = {locale: result_payload(result, locale) for locale in LOCALES}
+    return pages
+
+
+def api_payload_of(assessment: Assessment, locale: Locale) -> dict[str, Any]:
+    payload: dict[str, Any] = assessment.result["api"][locale]
+    return payload
 
 
 def page_of(assessment: Assessment, locale: Locale) -> ResultPage:

@@ -71,3 +71,17 @@ class Assessment(SQLModel, table=True):
     result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     """The result pages as computed, per language: shown as they were, never recomputed."""
     created_at: datetime = Field(default_factory=now)
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """A POST that carried an Idempotency-Key: a retry with the same key gets the first answer
+    back instead of storing twice."""
+
+    __tablename__ = "idempotent_request"
+
+    key_hash: str = Field(primary_key=True, max_length=64)
+    """Digest of the caller (partner key, or anonymous) and its Idempotency-Key."""
+    body_hash: str = Field(max_length=64)
+    status: int
+    response: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=now, index=True)

@@ -18,7 +18,9 @@ from app.storage.tables import Draft
 from app.web.deps import AssessorDep, LocaleDep, SettingsDep, csrf_protect
 from app.web.templating import render
 
-router = APIRouter(prefix="/assessment", dependencies=[Depends(csrf_protect)])
+router = APIRouter(
+    prefix="/assessment", dependencies=[Depends(csrf_protect)], include_in_schema=False
+)
 MANAGE_ONCE_COOKIE = "manage_once"
 
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
+from app.api import v1 as api_v1
 from app.services.assessment_service import assessor_for
 from app.settings import Settings, get_settings
 from app.storage.db import engine_for
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json",
     )
     app.dependency_overrides[get_settings] = lambda: settings
     app.add_middleware(GZipMiddleware, minimum_size=500)
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assessment.router)
     app.include_router(results.router)
     app.include_router(workspaces.router)
+    app.include_router(api_v1.router)
     errors.register(app)
     return app
 

@@ -10,7 +10,7 @@ from app.core.vocabulary import CLUSTERS
 from app.web.deps import AssessorDep, LocaleDep
 from app.web.templating import render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)

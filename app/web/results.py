@@ -15,7 +15,7 @@ from app.web.charts import result_charts
 from app.web.deps import LocaleDep, SettingsDep, csrf_protect
 from app.web.templating import render
 
-router = APIRouter(dependencies=[Depends(csrf_protect)])
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 NOINDEX = {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "private, no-store"}
 

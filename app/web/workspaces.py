@@ -19,7 +19,7 @@ from app.web.deps import LocaleDep, SettingsDep, csrf_protect
 from app.web.results import NOINDEX
 from app.web.templating import render
 
-router = APIRouter(dependencies=[Depends(csrf_protect)])
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 
 def _workspace(session: SessionDep, secret: str) -> Workspace:

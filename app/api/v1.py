@@ -1,0 +1,215 @@
+"""/api/v1: the questionnaire, scoring, stored assessments and the reference figures.
+
+Answers are the questionnaire's stable ids with typed values (booleans, integers, option ids,
+lists): the same validation as the web pages, strict about types. The score is exactly what
+the result page shows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse, Response
+from sqlmodel import Session
+
+from app.api.problems import (
+    CONFLICT,
+    INVALID_ANSWERS,
+    INVALID_BODY,
+    NOT_FOUND,
+    api_locale,
+    field_errors,
+    problem,
+    problem_response,
+)
+from app.api.schema import answers_json_schema, questionnaire_payload
+from app.core.answers import Answers, InvalidAnswers, validate_answers
+from app.core.text import t
+from app.services import assessments
+from app.services.result_payload import result_payload
+from app.services.tokens import digest
+from app.storage.tables import IdempotentRequest
+from app.web.assessment import SessionDep
+from app.web.deps import AssessorDep
+
+router = APIRouter(prefix="/api/v1", tags=["v1"])
+
+ANSWERS_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": answers_json_schema(),
+                "examples": {
+                    "phone_and_email": {
+                        "summary": "A retailer answering by phone and email",
+                        "value": {
+                            "sector": "retail_consumer_goods",
+                            "business_model": "b2c",
+                            "headcount": "200_to_999",
+                            "monthly_volume": "1k_to_8k",
+                            "phone_open": True,
+                            "phone_delay": "lt_2min",
+                            "email_open": True,
+                            "email_delay": "lt_24h",
+                            "mail_open": False,
+                            "chat_open": False,
+                            "social_open": False,
+                            "whatsapp_open": False,
+                            "selfcare": False,
+                            "phone_aht": "5_10min",
+                            "email_aht": "10_60min",
+                            "phone_fcr": 70,
+                            "email_fcr": "dont_know",
+                            "satisfaction_measured": "sometimes",
+                            "satisfaction_indicators": ["nps"],
+                            "nps_value": 35,
+                            "contact_reasons_analysed": True,
+                            "verbatims_analysed": False,
+                            "orientation_satisfaction_goal": 4,
+                            "orientation_customer_understanding": 4,
+                            "orientation_value_creation": 4,
+                            "orientation_relationship_key": 4,
+                            "complaint_share": "30_50pct",
+                            "complaint_opportunity": 4,
+                            "channel_strategy": "multi_silo",
+                            "outsourcing": "partial",
+                            "software": "in_house",
+                            "engagement_measures": ["satisfaction_survey"],
+                            "agent_kpis": ["customer_satisfaction"],
+                        },
+                    }
+                },
+            }
+        },
+    }
+}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: problem_response("The body is not a JSON object."),
+    422: problem_response("Some answers are invalid: one error per field, with its JSON pointer."),
+}
+
+
+async def _answers(request: Request) -> Answers | JSONResponse:
+    try:
+        body = json.loads(await request.body() or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict):
+        return problem(
+            request,
+            400,
+            INVALID_BODY,
+            detail=t(
+                "Envoyez un objet JSON : les réponses, par identifiant de question.",
+                "Send a JSON object: the answers, by question id.",
+            ),
+        )
+    try:
+        return validate_answers(body)
+    except InvalidAnswers as invalid:
+        return problem(
+            request, 422, INVALID_ANSWERS, errors=field_errors(invalid.errors, api_locale(request))
+        )
+
+
+@router.get("/questionnaire", summary="The questionnaire: ids, kinds, options, labels, conditions")
+def questionnaire() -> dict[str, Any]:
+    return questionnaire_payload()
+
+
+@router.post(
+    "/score",
+    summary="Score an answer set (stores nothing)",
+    openapi_extra=ANSWERS_BODY,
+    responses=ERRORS,
+)
+async def score(request: Request, assessor: AssessorDep) -> Response:
+    answers = await _answers(request)
+    if isinstance(answers, JSONResponse):
+        return answers
+    result = assessor.assess(answers)
+    return JSONResponse(result_payload(result, api_locale(request)))
+
+
+@router.post(
+    "/assessments",
+    summary="Score and store an answer set",
+    status_code=201,
+    openapi_extra=ANSWERS_BODY,
+    responses={**ERRORS, 409: problem_response("The Idempotency-Key was used for another body.")},
+)
+async def create_assessment(
+    request: Request,
+    session: SessionDep,
+    assessor: AssessorDep,
+    idempotency_key: str | None = Header(default=None, max_length=200),
+) -> Response:
+    body = await request.body()
+    key_hash = digest(f"anonymous:{idempotency_key}") if idempotency_key else None
+    body_hash = hashlib.sha256(body).hexdigest()
+    if key_hash is not None:
+        previous = session.get(IdempotentRequest, key_hash)
+        if previous is not None:
+            if previous.body_hash != body_hash:
+                return problem(request, 409, CONFLICT)
+            return JSONResponse(previous.response, status_code=previous.status)
+    answers = await _answers(request)
+    if isinstance(answers, JSONResponse):
+        return answers
+    locale = api_locale(request)
+    result = assessor.assess(answers)
+    created = assessments.store(session, result, assessor.reference, _as_text(answers), locale)
+    base = str(request.base_url)
+    payload = {
+        "share_url": f"{base}r/{created.share_token}",
+        "share_token": created.share_token,
+        "manage_url": f"{base}m/{created.manage_secret}",
+        "manage_secret": created.manage_secret,
+        "result": assessments.api_payload_of(created.assessment, locale),
+    }
+    if key_hash is not None:
+        _remember(session, key_hash, body_hash, payload)
+    return JSONResponse(payload, status_code=201)
+
+
+def _remember(session: Session, key_hash: str, body_hash: str, payload: dict[str, Any]) -> None:
+    session.add(
+        IdempotentRequest(key_hash=key_hash, body_hash=body_hash, status=201, response=payload)
+    )
+    session.commit()
+
+
+def _as_text(answers: Answers) -> dict[str, Any]:
+    """Answers as the questionnaire pages keep them (a retake pre-fills the form)."""
+    text: dict[str, Any] = {}
+    for key, value in answers.to_json().items():
+        if isinstance(value, bool):
+            text[key] = "true" if value else "false"
+        elif isinstance(value, list):
+            text[key] = value
+        else:
+            text[key] = str(value)
+    return text
+
+
+@router.get(
+    "/assessments/{share_token}",
+    summary="A stored result, as it was computed",
+    responses={404: problem_response("No assessment has this share token.")},
+)
+def get_assessment(share_token: str, request: Request, session: SessionDep) -> Response:
+    assessment = assessments.by_share(session, share_token)
+    if assessment is None:
+        return problem(request, 404, NOT_FOUND)
+    return JSONResponse(assessments.api_payload_of(assessment, api_locale(request)))
+
+
+@router.get("/benchmarks", summary="The reference figures, with their sources and edition")
+def benchmarks(assessor: AssessorDep) -> dict[str, Any]:
+    return {
+        "edition": assessor.reference.edition,
+        "benchmarks": assessor.reference.benchmarks.model_dump(mode="json"),
+    }

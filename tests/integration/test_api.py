@@ -1,0 +1,173 @@
+"""The partner API: contract with the core and the web pages, errors, idempotency."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from sqlalchemy import text
+
+from app.core.answers import validate_answers
+from app.core.assessment import Assessor
+from app.settings import Settings
+from app.storage.db import engine_for
+from app.web.main import create_app
+from tests.journey import CSRF, complete
+from tests.personas import PERSONAS
+from tests.strategies import answer_sets
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+
+
+@pytest.fixture
+async def api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(Settings(database_url=database_url)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        http.cookies.set("csrf", CSRF)
+        yield http
+
+
+def _sync_client(database_url: str) -> httpx.Client:
+    from fastapi.testclient import TestClient
+
+    return TestClient(create_app(Settings(database_url=database_url)))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_score_returns_what_the_core_computes(database_url: str, assessor: Assessor) -> None:
+    client = _sync_client(database_url)
+
+    @given(raw=answer_sets())
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    def check(raw: dict[str, Any]) -> None:
+        expected = assessor.assess(validate_answers(raw))
+        response = client.post("/api/v1/score?lang=en", json=raw)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["cluster"] == expected.placement.cluster
+        assert body["probabilities"] == pytest.approx(expected.placement.probabilities)
+        assert [r["id"] for r in body["recommendations"]] == [
+            r.id for r in expected.recommendations
+        ]
+
+    check()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_web_result_page_shows_the_cluster_the_api_gives(database_url: str) -> None:
+    import anyio
+
+    transport = httpx.ASGITransport(app=create_app(Settings(database_url=database_url)))
+
+    async def web_cluster(raw: dict[str, Any]) -> str:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as web:
+            web.cookies.set("csrf", CSRF)
+            page = await complete(web, raw)
+            match = re.search(r'<h1 id="cluster" data-cluster="([a-z]+)"', page.text)
+            assert match is not None
+            api = await web.post("/api/v1/score", json=raw)
+            return f"{match.group(1)}={api.json()['cluster']}"
+
+    @given(raw=answer_sets())
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    def check(raw: dict[str, Any]) -> None:
+        web, api = anyio.run(web_cluster, raw).split("=")
+        assert web == api
+
+    check()
+
+
+async def test_questionnaire_lists_every_question_in_both_languages(api: httpx.AsyncClient) -> None:
+    body = (await api.get("/api/v1/questionnaire")).json()
+    questions = [q for s in body["sections"] for q in s["questions"]]
+    assert len(questions) == 37
+    for question in questions:
+        assert question["label"]["fr"]
+        assert question["label"]["en"]
+        for option in question["options"]:
+            assert option["label"]["fr"]
+            assert option["label"]["en"]
+    delay = next(q for q in questions if q["id"] == "chat_delay")
+    assert delay["applies_when"] == {"question": "chat_open", "values": [True]}
+
+
+async def test_errors_are_problem_json_with_pointers_in_the_callers_language(
+    api: httpx.AsyncClient,
+) -> None:
+    raw = {**PERSONAS["classiques"][0].answers, "phone_open": "yes", "colour": "blue"}
+    raw.pop("sector")
+    french = await api.post("/api/v1/score", json=raw)
+    assert french.status_code == 422
+    assert french.headers["content-type"] == "application/problem+json"
+    errors = {e["pointer"]: e for e in french.json()["errors"]}
+    assert set(errors) == {"/phone_open", "/colour", "/sector"}
+    assert errors["/sector"]["code"] == "required"
+    assert errors["/sector"]["detail"] == "Merci de répondre à cette question."
+    english = await api.post("/api/v1/score", json=raw, headers={"Accept-Language": "en"})
+    assert {e["detail"] for e in english.json()["errors"]} >= {"Please answer this question."}
+    by_param = await api.post("/api/v1/score?lang=en", json=raw)
+    assert by_param.json()["title"] == "Invalid answers"
+    not_an_object = await api.post(
+        "/api/v1/score", content=b"[]", headers={"content-type": "application/json"}
+    )
+    assert not_an_object.status_code == 400
+    assert not_an_object.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_retried_post_with_the_same_idempotency_key_stores_one_assessment(
+    api: httpx.AsyncClient, database_url: str
+) -> None:
+    answers = PERSONAS["polyvalents"][0].answers
+    headers = {"Idempotency-Key": "retry-me-123"}
+    first = await api.post("/api/v1/assessments", json=answers, headers=headers)
+    again = await api.post("/api/v1/assessments", json=answers, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    with engine_for(database_url).connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM assessment")).scalar_one()
+    assert count == 1
+    other = await api.post(
+        "/api/v1/assessments", json={**answers, "selfcare": False}, headers=headers
+    )
+    assert other.status_code == 409
+    without = await api.post("/api/v1/assessments", json=answers)
+    assert without.json()["share_token"] != first.json()["share_token"]
+
+
+async def test_a_stored_assessment_is_served_as_computed(api: httpx.AsyncClient) -> None:
+    created = (
+        await api.post("/api/v1/assessments?lang=en", json=PERSONAS["basiques"][0].answers)
+    ).json()
+    assert created["share_url"].endswith(created["share_token"])
+    assert "/m/" in created["manage_url"]
+    stored = await api.get(f"/api/v1/assessments/{created['share_token']}?lang=en")
+    assert stored.status_code == 200
+    assert stored.json() == created["result"]
+    page = await api.get(f"/r/{created['share_token']}")
+    assert 'data-cluster="basiques"' in page.text
+    missing = await api.get("/api/v1/assessments/AAAAAAAAAAAAAAAAAAAAAA")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+
+
+async def test_benchmarks_carry_their_sources_and_edition(api: httpx.AsyncClient) -> None:
+    body = (await api.get("/api/v1/benchmarks")).json()
+    assert body["edition"] == "2022"
+    phone = body["benchmarks"]["all_respondents"]["delays"]["phone"]
+    assert phone["value"] == 87
+    assert "87%" in phone["source"]["quote"]
+    assert body["benchmarks"]["sectors"]["industry_energy_telecom"]["nps"] is None
+
+
+async def test_openapi_documents_the_api_only(api: httpx.AsyncClient) -> None:
+    schema = (await api.get("/openapi.json")).json()
+    paths = set(schema["paths"])
+    assert {"/api/v1/score", "/api/v1/assessments", "/api/v1/questionnaire"} <= paths
+    assert not any(p.startswith(("/assessment/", "/w/", "/r/")) for p in paths)
+    body = schema["paths"]["/api/v1/score"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["additionalProperties"] is False
+    assert "examples" in body
