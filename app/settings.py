@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/app.db"
     """SQLite file (created with its folder) by default; postgresql+psycopg://... for hosting."""
     draft_cookie: str = "draft"
+    anonymous_api_rate_per_minute: int = 60
+    """API calls a minute allowed per client address without a partner key."""
     secure_cookies: bool = False
     """Set true behind HTTPS so cookies carry the Secure flag."""
 

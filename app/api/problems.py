@@ -86,3 +86,23 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 def problem_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}}
+
+
+class ApiProblem(Exception):
+    """Raised by API dependencies; answered as problem+json by ``api_problem``."""
+
+    def __init__(
+        self, status: int, title: LocalizedText, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(title.en)
+        self.status = status
+        self.title = title
+        self.headers = headers or {}
+
+
+async def api_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)  # noqa: S101 - registered for this type only
+    return problem(request, exc.status, exc.title, headers=exc.headers)
+
+
+UNAUTHORIZED = t("Clé d'API inconnue ou révoquée", "Unknown or revoked API key")

@@ -10,10 +10,11 @@ import hashlib
 import json
 from typing import Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
+from app.api.partner import caller
 from app.api.problems import (
     CONFLICT,
     INVALID_ANSWERS,
@@ -34,7 +35,15 @@ from app.storage.tables import IdempotentRequest
 from app.web.assessment import SessionDep
 from app.web.deps import AssessorDep
 
-router = APIRouter(prefix="/api/v1", tags=["v1"])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["v1"],
+    dependencies=[Depends(caller)],
+    responses={
+        401: problem_response("The X-API-Key header names no active key."),
+        429: problem_response("Too many calls for this key (or this address): see Retry-After."),
+    },
+)
 
 ANSWERS_BODY: dict[str, Any] = {
     "requestBody": {
@@ -148,7 +157,8 @@ async def create_assessment(
     idempotency_key: str | None = Header(default=None, max_length=200),
 ) -> Response:
     body = await request.body()
-    key_hash = digest(f"anonymous:{idempotency_key}") if idempotency_key else None
+    owner = getattr(request.state, "partner_id", None) or "anonymous"
+    key_hash = digest(f"{owner}:{idempotency_key}") if idempotency_key else None
     body_hash = hashlib.sha256(body).hexdigest()
     if key_hash is not None:
         previous = session.get(IdempotentRequest, key_hash)

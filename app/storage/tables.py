@@ -85,3 +85,19 @@ class IdempotentRequest(SQLModel, table=True):
     status: int
     response: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=now, index=True)
+
+
+class PartnerKey(SQLModel, table=True):
+    """A partner's API key: only its digest is kept; ``prefix`` names it in listings."""
+
+    __tablename__ = "partner_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    prefix: str = Field(max_length=12, unique=True, index=True)
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    origins: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Web origins allowed to call the API from a browser (CORS) and to frame the assessment."""
+    rate_per_minute: int = Field(default=600)
+    created_at: datetime = Field(default_factory=now)
+    revoked_at: datetime | None = Field(default=None)

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.problems import ApiProblem, api_problem
 from app.core.answers import InvalidAnswers
 from app.core.text import t
 from app.core.vocabulary import Locale
@@ -83,5 +84,6 @@ def _page(request: Request, status: int) -> Response:
 
 def register(app: FastAPI) -> None:
     app.add_exception_handler(InvalidAnswers, invalid_answers)
+    app.add_exception_handler(ApiProblem, api_problem)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, server_error)

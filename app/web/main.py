@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import v1 as api_v1
+from app.api.partner import ApiCorsMiddleware
 from app.services.assessment_service import assessor_for
+from app.services.partners import RateLimiter
 from app.settings import Settings, get_settings
 from app.storage.db import engine_for
 from app.web import assessment, errors, health, pages, results, static, workspaces
@@ -39,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CsrfMiddleware, secure=settings.secure_cookies)
+    app.add_middleware(ApiCorsMiddleware, database_url=settings.database_url)
+    app.state.rate_limiter = RateLimiter()
+    app.state.anonymous_rate = settings.anonymous_api_rate_per_minute
     app.add_middleware(
         LocaleMiddleware, default=settings.default_locale, cookie=settings.locale_cookie
     )

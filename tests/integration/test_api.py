@@ -25,7 +25,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 @pytest.fixture
 async def api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(Settings(database_url=database_url)))
+    transport = httpx.ASGITransport(
+        app=create_app(Settings(database_url=database_url, anonymous_api_rate_per_minute=100_000))
+    )
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         http.cookies.set("csrf", CSRF)
         yield http
@@ -34,7 +36,9 @@ async def api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
 def _sync_client(database_url: str) -> httpx.Client:
     from fastapi.testclient import TestClient
 
-    return TestClient(create_app(Settings(database_url=database_url)))
+    return TestClient(
+        create_app(Settings(database_url=database_url, anonymous_api_rate_per_minute=100_000))
+    )
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -61,7 +65,9 @@ def test_score_returns_what_the_core_computes(database_url: str, assessor: Asses
 def test_the_web_result_page_shows_the_cluster_the_api_gives(database_url: str) -> None:
     import anyio
 
-    transport = httpx.ASGITransport(app=create_app(Settings(database_url=database_url)))
+    transport = httpx.ASGITransport(
+        app=create_app(Settings(database_url=database_url, anonymous_api_rate_per_minute=100_000))
+    )
 
     async def web_cluster(raw: dict[str, Any]) -> str:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as web:

@@ -1,0 +1,101 @@
+"""Partner keys (created and revoked by an administrator) and the per-key rate limit."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlmodel import Session, col, select
+
+from app.services.tokens import digest
+from app.storage.tables import PartnerKey, now
+
+
+class InvalidOrigin(ValueError):
+    """An allowed origin must be scheme://host[:port], nothing else."""
+
+
+def normalise_origin(origin: str) -> str:
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise InvalidOrigin(origin)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+@dataclass(frozen=True)
+class NewKey:
+    record: PartnerKey
+    key: str
+    """Shown once to the administrator; only its digest is stored."""
+
+
+def create(session: Session, name: str, origins: list[str], rate_per_minute: int = 600) -> NewKey:
+    prefix = secrets.token_hex(4)
+    key = f"csmb_{prefix}_{secrets.token_urlsafe(24)}"
+    record = PartnerKey(
+        name=name.strip()[:120] or prefix,
+        prefix=prefix,
+        key_hash=digest(key),
+        origins=sorted({normalise_origin(o) for o in origins}),
+        rate_per_minute=max(1, rate_per_minute),
+    )
+    session.add(record)
+    session.commit()
+    session.refresh(record)
+    return NewKey(record, key)
+
+
+def revoke(session: Session, prefix: str) -> PartnerKey | None:
+    record = session.exec(select(PartnerKey).where(col(PartnerKey.prefix) == prefix)).first()
+    if record is None:
+        return None
+    record.revoked_at = now()
+    session.add(record)
+    session.commit()
+    return record
+
+
+def listing(session: Session) -> list[PartnerKey]:
+    return list(session.exec(select(PartnerKey).order_by(col(PartnerKey.created_at))).all())
+
+
+def by_key(session: Session, key: str) -> PartnerKey | None:
+    """The active key with this value (a revoked or unknown key gives None)."""
+    if not key.startswith("csmb_") or len(key) > 100:
+        return None
+    record = session.exec(select(PartnerKey).where(col(PartnerKey.key_hash) == digest(key))).first()
+    if record is None or record.revoked_at is not None:
+        return None
+    return record
+
+
+def all_origins(session: Session) -> set[str]:
+    """Every origin some active key allows (a browser's preflight carries no key)."""
+    rows = session.exec(select(PartnerKey).where(col(PartnerKey.revoked_at).is_(None))).all()
+    return {origin for row in rows for origin in row.origins}
+
+
+class RateLimiter:
+    """A token bucket per caller, in this process's memory: ``rate`` calls a minute with
+    bursts up to the same number. With several server processes each keeps its own buckets,
+    so the effective limit is at most ``rate`` times the number of processes."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, caller: str, rate_per_minute: int) -> float:
+        """0 when the call may go ahead; otherwise the seconds to wait."""
+        per_second = rate_per_minute / 60.0
+        moment = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(caller, (float(rate_per_minute), moment))
+            tokens = min(float(rate_per_minute), tokens + (moment - last) * per_second)
+            if tokens >= 1.0:
+                self._buckets[caller] = (tokens - 1.0, moment)
+                return 0.0
+            self._buckets[caller] = (tokens, moment)
+            return (1.0 - tokens) / per_second

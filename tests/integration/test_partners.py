@@ -1,0 +1,128 @@
+"""Partner keys, rate limits and allowed origins."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.cli.admin import main as admin
+from app.services import partners
+from app.settings import Settings
+from app.storage.db import engine_for
+from app.web.main import create_app
+from tests.personas import PERSONAS
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+ANSWERS = PERSONAS["classiques"][0].answers
+
+
+@pytest.fixture
+async def api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(Settings(database_url=database_url, anonymous_api_rate_per_minute=3))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+def _key(database_url: str, origins: list[str], rate: int = 600) -> partners.NewKey:
+    with Session(engine_for(database_url)) as session:
+        return partners.create(session, "CRM vendor", origins, rate)
+
+
+async def test_keys_are_stored_hashed_and_a_revoked_key_is_refused(
+    api: httpx.AsyncClient, database_url: str
+) -> None:
+    new = _key(database_url, ["https://crm.example"])
+    headers = {"X-API-Key": new.key}
+    assert (await api.post("/api/v1/score", json=ANSWERS, headers=headers)).status_code == 200
+    with engine_for(database_url).connect() as connection:
+        dump = " ".join(
+            str(v) for row in connection.execute(text("SELECT * FROM partner_key")) for v in row
+        )
+    assert new.key not in dump
+    with Session(engine_for(database_url)) as session:
+        partners.revoke(session, new.record.prefix)
+    refused = await api.post("/api/v1/score", json=ANSWERS, headers=headers)
+    assert refused.status_code == 401
+    assert refused.headers["content-type"] == "application/problem+json"
+    unknown = await api.post("/api/v1/score", json=ANSWERS, headers={"X-API-Key": "csmb_nope"})
+    assert unknown.status_code == 401
+
+
+async def test_the_limit_answers_429_with_retry_after(
+    api: httpx.AsyncClient, database_url: str
+) -> None:
+    # anonymous: 3 a minute in this app
+    statuses = [(await api.get("/api/v1/questionnaire")).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = await api.get("/api/v1/questionnaire")
+    assert int(limited.headers["retry-after"]) >= 1
+    assert limited.headers["content-type"] == "application/problem+json"
+    # a partner key has its own, higher limit
+    new = _key(database_url, [], rate=5)
+    keyed = [
+        (await api.get("/api/v1/questionnaire", headers={"X-API-Key": new.key})).status_code
+        for _ in range(6)
+    ]
+    assert keyed == [200] * 5 + [429]
+
+
+async def test_only_allowed_origins_get_a_cors_grant(
+    api: httpx.AsyncClient, database_url: str
+) -> None:
+    new = _key(database_url, ["https://crm.example"])
+    allowed = await api.post(
+        "/api/v1/score",
+        json=ANSWERS,
+        headers={"X-API-Key": new.key, "Origin": "https://crm.example"},
+    )
+    assert allowed.headers["access-control-allow-origin"] == "https://crm.example"
+    other = await api.post(
+        "/api/v1/score",
+        json=ANSWERS,
+        headers={"X-API-Key": new.key, "Origin": "https://evil.example"},
+    )
+    assert "access-control-allow-origin" not in other.headers
+    preflight = await api.options(
+        "/api/v1/score",
+        headers={"Origin": "https://crm.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 204
+    assert "X-API-Key" in preflight.headers["access-control-allow-headers"]
+    refused = await api.options(
+        "/api/v1/score",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert refused.status_code == 403
+    assert "access-control-allow-origin" not in refused.headers
+
+
+def test_the_admin_command_creates_lists_and_revokes(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.settings import get_settings
+
+    monkeypatch.setenv("CSMB_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        assert (
+            admin(["keys", "create", "--name", "Magazine", "--origin", "https://mag.example"]) == 0
+        )
+        key = capsys.readouterr().out.strip()
+        assert key.startswith("csmb_")
+        assert admin(["keys", "list"]) == 0
+        listed = capsys.readouterr().out
+        assert "active" in listed
+        assert "https://mag.example" in listed
+        assert key not in listed
+        prefix = key.split("_")[1]
+        assert admin(["keys", "revoke", prefix]) == 0
+        assert admin(["keys", "list"]) == 0
+        assert "revoked" in capsys.readouterr().out
+        assert admin(["keys", "create", "--name", "x", "--origin", "not an origin"]) == 2
+    finally:
+        get_settings.cache_clear()
