@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -33,6 +35,38 @@ async def invalid_answers(request: Request, exc: Exception) -> JSONResponse:
 
 
 _PAGES = {
+    400: (
+        t("Requête illisible", "Unreadable request"),
+        t(
+            "Le formulaire envoyé n'a pas pu être lu. Revenez en arrière et réessayez.",
+            "The form you sent could not be read. Go back and try again.",
+        ),
+    ),
+    403: (
+        t("Formulaire expiré", "Form expired"),
+        t(
+            "Ce formulaire n'a pas pu être accepté (il venait d'un autre site, ou il était ouvert "
+            "depuis trop longtemps). Revenez en arrière, rechargez la page et envoyez-le à "
+            "nouveau : vos réponses déjà enregistrées sont conservées.",
+            "This form could not be accepted (it came from another site, or it had been open "
+            "too long). Go back, reload the page and send it again: the answers you already "
+            "saved are kept.",
+        ),
+    ),
+    405: (
+        t("Adresse inattendue", "Unexpected address"),
+        t(
+            "Cette adresse ne s'ouvre pas ainsi. Repartez de la page d'accueil.",
+            "This address cannot be opened this way. Start again from the home page.",
+        ),
+    ),
+    422: (
+        t("Adresse incorrecte", "Incorrect address"),
+        t(
+            "Un paramètre de cette adresse n'est pas valide. Repartez de la page précédente.",
+            "A parameter of this address is not valid. Go back to the previous page.",
+        ),
+    ),
     404: (
         t("Page introuvable", "Page not found"),
         t(
@@ -59,9 +93,18 @@ def _wants_html(request: Request) -> bool:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for this type only
-    if not _wants_html(request) or exc.status_code not in _PAGES:
+    if request.url.path.startswith("/api/") or not _wants_html(request):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-    return _page(request, exc.status_code)
+    return _page(request, exc.status_code if exc.status_code in _PAGES else 404)
+
+
+async def invalid_request(request: Request, exc: Exception) -> Response:
+    """A malformed query or form value (``?page=abc``): a page for browsers, details for
+    programs."""
+    assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this type only
+    if request.url.path.startswith("/api/") or not _wants_html(request):
+        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+    return _page(request, 422)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -86,4 +129,5 @@ def register(app: FastAPI) -> None:
     app.add_exception_handler(InvalidAnswers, invalid_answers)
     app.add_exception_handler(ApiProblem, api_problem)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(Exception, server_error)

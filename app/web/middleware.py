@@ -85,8 +85,10 @@ class CsrfMiddleware(BaseHTTPMiddleware):
             return PlainTextResponse("Cross-site request refused.", status_code=403)
         response = await call_next(request)
         if issued:
+            # Lax, not Strict: a Strict cookie is not sent when the visitor arrives from
+            # another site, and a fresh token would then break the forms open in other tabs
             response.set_cookie(
-                CSRF_COOKIE, issued, httponly=True, samesite="strict", secure=self.secure
+                CSRF_COOKIE, issued, httponly=True, samesite="lax", secure=self.secure
             )
         return response
 

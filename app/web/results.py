@@ -59,12 +59,11 @@ def shared(token: str, request: Request, session: SessionDep, locale: LocaleDep)
     share_url = f"{request.base_url}r/{token}"
     secret = request.cookies.get(MANAGE_ONCE_COOKIE)
     if secret and digest(secret) == assessment.manage_hash:
-        # the person who just completed it: show the private link once, then forget it
-        response = _page(
+        # the person who just completed it, in the 10 minutes that follow: the private link is
+        # shown (a reload or a language switch keeps it), then only its digest remains
+        return _page(
             request, assessment, locale, "owner", share_url, f"{request.base_url}m/{secret}"
         )
-        response.delete_cookie(MANAGE_ONCE_COOKIE, path=f"/r/{token}")
-        return response
     return _page(request, assessment, locale, "shared", share_url)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -29,7 +30,15 @@ def templates_for(locale: Locale) -> Jinja2Templates:
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["static_url"] = asset_url
+    env.globals["lang_url"] = lang_url
     return Jinja2Templates(env=env)
+
+
+def lang_url(request: Request, locale: str) -> str:
+    """This page in another language: same path and query, ``lang`` replaced."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    query.append(("lang", locale))
+    return f"{request.url.path}?{urlencode(query)}"
 
 
 def render(

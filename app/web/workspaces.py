@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from app.core.questionnaire import QUESTIONNAIRE
 from app.core.vocabulary import CLUSTERS, Locale
@@ -75,14 +75,43 @@ def create_workspace(
         return _render(
             request, "workspace_new.html", {"name": name, "colour": colour, "error": "name"}, 422
         )
+    assert links.dashboard_secret is not None  # noqa: S101 - create always issues one
+    return _links_redirect(links.dashboard_secret, "created")
+
+
+LINKS_COOKIE = "workspace_links"
+"""The dashboard secret just issued, kept 10 minutes for the page that shows it (so that a
+reload or a language switch does not lose a link shown only once)."""
+
+
+def _links_redirect(dashboard_secret: str, event: str) -> Response:
+    response = RedirectResponse(f"/workspaces/links?event={event}", status_code=303)
+    response.set_cookie(
+        LINKS_COOKIE,
+        dashboard_secret,
+        max_age=600,
+        path="/workspaces/links",
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+@router.get("/workspaces/links", response_class=HTMLResponse)
+def links_page(request: Request, session: SessionDep, event: str = "created") -> Response:
+    secret = request.cookies.get(LINKS_COOKIE, "")
+    workspace = workspaces.by_dashboard(session, secret)
+    if workspace is None:
+        raise HTTPException(status_code=404)
     return _render(
         request,
         "workspace_links.html",
         {
-            "workspace": links.workspace,
-            "dashboard_url": f"{request.base_url}w/{links.dashboard_secret}",
-            "invite_url": f"{request.base_url}i/{links.workspace.invite_token}",
-            "created": True,
+            "workspace": workspace,
+            "dashboard_url": f"{request.base_url}w/{secret}",
+            "invite_url": f"{request.base_url}i/{workspace.invite_token}",
+            "created": event == "created",
+            "rotated": event if event in ("dashboard", "invite") else None,
         },
     )
 
@@ -98,12 +127,13 @@ def dashboard(
     locale: LocaleDep,
     sector: str = "",
     cluster: str = "",
-    page: int = 1,
+    page: str = "1",
 ) -> Response:
     workspace = _workspace(session, secret)
     sector = sector if sector in QUESTIONNAIRE["sector"].option_ids() else ""
     cluster = cluster if cluster in CLUSTERS else ""
-    listing = workspaces.listing(session, workspace, sector or None, cluster or None, page)
+    number = int(page) if page.isdigit() else 1
+    listing = workspaces.listing(session, workspace, sector or None, cluster or None, number)
     return _render(
         request,
         "dashboard.html",
@@ -256,18 +286,7 @@ def rotate(
     if which not in ("dashboard", "invite"):
         raise HTTPException(status_code=404)
     new = workspaces.rotate(session, workspace, "dashboard" if which == "dashboard" else "invite")
-    dashboard_secret = new if which == "dashboard" else secret
-    return _render(
-        request,
-        "workspace_links.html",
-        {
-            "workspace": workspace,
-            "dashboard_url": f"{request.base_url}w/{dashboard_secret}",
-            "invite_url": f"{request.base_url}i/{workspace.invite_token}",
-            "created": False,
-            "rotated": which,
-        },
-    )
+    return _links_redirect(new if which == "dashboard" else secret, which)
 
 
 # --- the client's side: the invitation ---------------------------------------------------------

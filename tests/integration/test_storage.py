@@ -7,13 +7,15 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import Session
 
 from app.core.answers import validate_answers
 from app.core.assessment import Assessor
 from app.services import assessments, workspaces
-from app.storage.db import engine_for, migrate
+from app.storage.db import MIGRATIONS, engine_for, migrate
 from app.storage.tables import Draft
 from tests.personas import PERSONAS
 
@@ -48,7 +50,9 @@ def test_migrations_are_idempotent(database_url: str) -> None:
     migrate(engine)  # a second run finds nothing to do
     with engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert version == "0002"  # the latest migration
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert version == ScriptDirectory.from_config(config).get_current_head()
 
 
 def test_a_stored_result_is_found_by_its_share_and_manage_links_only(

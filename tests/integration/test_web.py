@@ -128,3 +128,13 @@ def test_every_post_form_carries_the_csrf_token() -> None:
             forms += 1
             assert 'name="csrf" value="{{ csrf }}"' in form, template.name
     assert forms >= 6
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_every_page_renders_in_both_languages(client: httpx.AsyncClient, lang: str) -> None:
+    """Each page a visitor can reach without a token, in each language (a translated string
+    with a stray % sign once broke one)."""
+    for path in ("/", "/methodology", "/assessment/step/profile", "/workspaces/new", "/deleted"):
+        response = await client.get(f"{path}?lang={lang}", headers={"Accept": "text/html"})
+        assert response.status_code == 200, (path, response.text[:300])
+        assert f'<html lang="{lang}">' in response.text
