@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -157,11 +158,16 @@ async def create_assessment(
     idempotency_key: str | None = Header(default=None, max_length=200),
 ) -> Response:
     body = await request.body()
-    owner = getattr(request.state, "partner_id", None) or "anonymous"
+    address = request.client.host if request.client else "unknown"
+    owner = getattr(request.state, "partner_id", None) or f"anonymous:{address}"
     key_hash = digest(f"{owner}:{idempotency_key}") if idempotency_key else None
     body_hash = hashlib.sha256(body).hexdigest()
     if key_hash is not None:
         previous = session.get(IdempotentRequest, key_hash)
+        if previous is not None and _expired(previous):
+            session.delete(previous)
+            session.commit()
+            previous = None
         if previous is not None:
             if previous.body_hash != body_hash:
                 return problem(request, 409, CONFLICT)
@@ -173,7 +179,8 @@ async def create_assessment(
     result = assessor.assess(answers)
     created = assessments.store(session, result, assessor.reference, _as_text(answers), locale)
     base = str(request.base_url)
-    payload = {
+    payload: dict[str, Any] = {
+        "replayed": False,
         "share_url": f"{base}r/{created.share_token}",
         "share_token": created.share_token,
         "manage_url": f"{base}m/{created.manage_secret}",
@@ -185,9 +192,21 @@ async def create_assessment(
     return JSONResponse(payload, status_code=201)
 
 
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+def _expired(previous: IdempotentRequest) -> bool:
+    created = previous.created_at
+    created = created if created.tzinfo else created.replace(tzinfo=UTC)
+    return created < datetime.now(UTC) - IDEMPOTENCY_WINDOW
+
+
 def _remember(session: Session, key_hash: str, body_hash: str, payload: dict[str, Any]) -> None:
+    """Keeps the first answer for 24 hours, without the manage secret: a retry gets the same
+    assessment and share link, and the private link only ever travels once."""
+    kept = {**payload, "manage_url": None, "manage_secret": None, "replayed": True}
     session.add(
-        IdempotentRequest(key_hash=key_hash, body_hash=body_hash, status=201, response=payload)
+        IdempotentRequest(key_hash=key_hash, body_hash=body_hash, status=201, response=kept)
     )
     session.commit()
 

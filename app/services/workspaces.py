@@ -160,14 +160,25 @@ CSV_COLUMNS = (
 )
 
 
-def export_csv(session: Session, workspace: Workspace, sector: str | None = None) -> Iterator[str]:
-    """The workspace's assessments as CSV, streamed in chunks (constant memory)."""
+def _cell(value: str) -> str:
+    """A client-chosen text that a spreadsheet would read as a formula is written as text."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_csv(
+    session: Session, workspace: Workspace, sector: str | None = None, cluster: str | None = None
+) -> Iterator[str]:
+    """The workspace's assessments as CSV, streamed in chunks (constant memory). Starts with a
+    byte-order mark so that spreadsheet software reads the accents right."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     conditions = [col(Assessment.workspace_id) == workspace.id]
     if sector:
         conditions.append(col(Assessment.sector) == sector)
+    if cluster:
+        conditions.append(col(Assessment.cluster) == cluster)
     query = (
         sa_select(*(col(getattr(Assessment, name)) for name in _EXPORTED))
         .where(*conditions)
@@ -179,7 +190,7 @@ def export_csv(session: Session, workspace: Workspace, sector: str | None = None
         company, sector_id, cluster, pb, pc, pp, edition, locale, created, series_id = row
         writer.writerow(
             [
-                company or "",
+                _cell(company or ""),
                 sector_id,
                 cluster,
                 f"{pb:.3f}",

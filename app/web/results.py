@@ -87,10 +87,18 @@ def retake(secret: str, session: SessionDep, settings: SettingsDep) -> Response:
 
 
 @router.post("/m/{secret}/delete", include_in_schema=False)
-def delete(secret: str, request: Request, session: SessionDep) -> Response:
+async def delete(secret: str, request: Request, session: SessionDep) -> Response:
+    """Asks once more, then deletes for good."""
     assessment = assessments.by_manage(session, secret)
     if assessment is None:
         raise _not_found()
+    form = await request.form()
+    if form.get("confirm") != "yes":
+        response = render(
+            request, "delete_confirm.html", {"edition": assessment.edition, "secret": secret}
+        )
+        response.headers.update(NOINDEX)
+        return response
     assessments.delete(session, assessment)
     return RedirectResponse("/deleted", status_code=303)
 

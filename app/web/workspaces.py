@@ -152,12 +152,13 @@ def dashboard(
 
 
 @router.get("/w/{secret}/export.csv")
-def export(secret: str, session: SessionDep, sector: str = "") -> Response:
+def export(secret: str, session: SessionDep, sector: str = "", cluster: str = "") -> Response:
     workspace = _workspace(session, secret)
     sector = sector if sector in QUESTIONNAIRE["sector"].option_ids() else ""
-    filename = f"assessments-{sector or 'all'}.csv"
+    cluster = cluster if cluster in CLUSTERS else ""
+    filename = f"assessments-{sector or 'all'}{'-' + cluster if cluster else ''}.csv"
     return StreamingResponse(
-        workspaces.export_csv(session, workspace, sector or None),
+        workspaces.export_csv(session, workspace, sector or None, cluster or None),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', **NOINDEX},
     )
@@ -207,10 +208,16 @@ def compare(
     if first is None or second is None:
         raise HTTPException(status_code=404)
     pages = [assessments.page_of(x, locale) for x in (first, second)]
-    kpis = {row.kpi: row for row in pages[1].comparisons}
+    left = {row.kpi: row for row in pages[0].comparisons}
+    right = {row.kpi: row for row in pages[1].comparisons}
+    order = list(left) + [k for k in right if k not in left]  # every indicator of either
     rows = [
-        {"label": row.label, "a": row.answer, "b": kpis[row.kpi].answer if row.kpi in kpis else "—"}
-        for row in pages[0].comparisons
+        {
+            "label": (left.get(k) or right[k]).label,
+            "a": left[k].answer if k in left else "—",
+            "b": right[k].answer if k in right else "—",
+        }
+        for k in order
     ]
     return _render(
         request,

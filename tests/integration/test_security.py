@@ -72,7 +72,7 @@ async def test_wrong_rotated_and_deleted_tokens_are_indistinguishable(
     assert dashboard is not None
     old_dashboard = dashboard.group(1)
     await web.post(f"{old_dashboard}/rotate", data={"which": "dashboard", "csrf": CSRF})
-    deleted = await web.post(f"{manage}/delete", data={"csrf": CSRF})
+    deleted = await web.post(f"{manage}/delete", data={"csrf": CSRF, "confirm": "yes"})
     assert deleted.status_code == 303
 
     headers = {"Accept": "text/html"}
@@ -101,6 +101,10 @@ async def test_manage_secrets_are_not_in_the_database_in_clear(
         rows = connection.execute(text("SELECT * FROM assessment")).all()
     assert rows
     dump = " ".join(str(value) for row in rows for value in row)
+    with engine_for(database_url).connect() as connection:
+        for table in ("idempotent_request", "workspace", "partner_key"):
+            for row in connection.execute(text(f"SELECT * FROM {table}")):  # noqa: S608
+                dump += " ".join(str(value) for value in row)
     assert secret not in dump
     assert share.removeprefix("/r/") not in dump
 
@@ -167,3 +171,31 @@ async def test_the_dashboard_compares_the_two_ticked_assessments(web: httpx.Asyn
     assert "Globex" in both.text
     one = await web.get(f"{dashboard.group(1)}/compare", params=[("pick", picks[0])])
     assert one.status_code == 422
+
+
+async def test_deleting_asks_for_confirmation_first(web: httpx.AsyncClient) -> None:
+    share, manage = await _completed(web)
+    asked = await web.post(f"{manage}/delete", data={"csrf": CSRF})
+    assert asked.status_code == 200
+    assert 'name="confirm" value="yes"' in asked.text
+    assert (await web.get(share)).status_code == 200  # not yet
+    done = await web.post(f"{manage}/delete", data={"csrf": CSRF, "confirm": "yes"})
+    assert done.status_code == 303
+    assert (await web.get(share)).status_code == 404
+
+
+async def test_the_csv_export_is_safe_for_spreadsheets(web: httpx.AsyncClient) -> None:
+    created = await web.post(
+        "/workspaces", data={"name": "Cabinet", "csrf": CSRF}, follow_redirects=True
+    )
+    dashboard = re.search(r'id="dashboard-link">http://testserver(/w/[^<]+)<', created.text)
+    invite = re.search(r'id="invite-link">http://testserver(/i/[^<]+)<', created.text)
+    assert dashboard is not None
+    assert invite is not None
+    await web.post(invite.group(1), data={"company": "=HYPERLINK(1)", "csrf": CSRF})
+    await complete(web, PERSONAS["basiques"][0].answers)
+    exported = (await web.get(f"{dashboard.group(1)}/export.csv")).text
+    assert exported.startswith("\ufeff")
+    assert "'=HYPERLINK(1)" in exported
+    filtered = await web.get(f"{dashboard.group(1)}/export.csv", params={"cluster": "polyvalents"})
+    assert len(filtered.text.strip().splitlines()) == 1  # the header only
