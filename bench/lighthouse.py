@@ -3,9 +3,9 @@
     .venv/bin/python bench/lighthouse.py            # needs: npm install -g lighthouse
 
 Starts the app on a free local port with a throw-away database, completes the questionnaire
-over HTTP to get a result page (the draft cookie is passed to Lighthouse), runs Lighthouse
-with Debian's Chromium in headless mode on each page and prints the category scores. The
-figures are recorded in docs/BENCHMARKS.md.
+over HTTP to get a stored result (its share link, /r/...), runs Lighthouse with Debian's
+Chromium in headless mode on each page and prints the category scores. The figures are
+recorded in docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.settings import Settings
 from app.web.main import create_app
-from tests.journey import complete
+from tests.journey import CSRF, complete
 from tests.personas import PERSONAS
 
 CATEGORIES = ("performance", "accessibility", "best-practices")
@@ -54,11 +54,13 @@ def serve(port: int, database: Path) -> uvicorn.Server:
     raise RuntimeError("the server did not start")
 
 
-async def draft_cookie(base: str) -> str:
+async def stored_result(base: str) -> str:
+    """Completes a questionnaire over HTTP and returns its stored result's path (/r/...)."""
     async with httpx.AsyncClient(base_url=base) as client:
+        client.cookies.set("csrf", CSRF)
         result = await complete(client, PERSONAS["classiques"][0].answers)
         result.raise_for_status()
-        return f"draft={client.cookies['draft']}"
+        return result.url.path
 
 
 def lighthouse(url: str, out: Path, cookie: str | None, chrome: str) -> dict[str, float]:
@@ -87,11 +89,11 @@ def main() -> int:
     port = free_port()
     server = serve(port, workdir / "app.db")
     base = f"http://127.0.0.1:{port}"
-    cookie = asyncio.run(draft_cookie(base))
+    result_path = asyncio.run(stored_result(base))
     pages = {
         "home": (f"{base}/", None),
         "questionnaire": (f"{base}/assessment/step/profile", None),
-        "result": (f"{base}/assessment/result", cookie),
+        "result": (f"{base}{result_path}", None),
     }
     failed = False
     try:

@@ -102,7 +102,10 @@ def by_manage(session: Session, secret: str) -> Assessment | None:
 
 
 def delete(session: Session, assessment: Assessment) -> None:
-    """For good: the row goes, with its answers and result."""
+    """For good: the row goes, with its answers and result, and so do the pending retakes
+    started from it (they hold a copy of its answers)."""
+    for draft in session.exec(select(Draft).where(col(Draft.series) == assessment.series)).all():
+        session.delete(draft)
     session.delete(assessment)
     session.commit()
 

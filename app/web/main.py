@@ -6,27 +6,32 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlmodel import Session
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import v1 as api_v1
 from app.api.partner import ApiCorsMiddleware
+from app.services import drafts
 from app.services.assessment_service import assessor_for
 from app.services.partners import RateLimiter
 from app.settings import Settings, get_settings
 from app.storage.db import engine_for
 from app.web import assessment, errors, health, pages, results, static, workspaces
+from app.web import logging as access_logs
 from app.web.middleware import CsrfMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    access_logs.install()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Load and validate the reference data, and migrate the database, before serving: bad
         # data or an unreachable database stops the start instead of failing on a page.
         assessor_for(settings.reference_data_dir)
-        engine_for(settings.database_url)
+        with Session(engine_for(settings.database_url)) as session:
+            drafts.purge_expired(session)
         yield
 
     app = FastAPI(

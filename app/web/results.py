@@ -4,6 +4,8 @@ A wrong, rotated or deleted token all get the same 404 page: nothing tells them 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -12,12 +14,18 @@ from app.services.tokens import digest
 from app.storage.tables import Assessment
 from app.web.assessment import MANAGE_ONCE_COOKIE, SessionDep, _redirect
 from app.web.charts import result_charts
+from app.web.clock import PARIS
 from app.web.deps import LocaleDep, SettingsDep, csrf_protect
 from app.web.templating import render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 NOINDEX = {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "private, no-store"}
+
+
+def _day(moment: datetime, locale: str) -> str:
+    moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
+    return moment.strftime("%d/%m/%Y" if locale == "fr" else "%Y-%m-%d")
 
 
 def _not_found() -> HTTPException:
@@ -43,7 +51,7 @@ def _page(
             "mode": mode,
             "share_url": share_url,
             "manage_url": manage_url,
-            "completed_at": assessment.created_at,
+            "completed_on": _day(assessment.created_at, locale),
             "company": assessment.company,
         },
     )

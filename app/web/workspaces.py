@@ -3,18 +3,20 @@ rotate links, and the client invitation. No accounts: the links are the keys."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from app.core.questionnaire import QUESTIONNAIRE
+from app.core.recommendations import CLUSTER_NAMES
 from app.core.vocabulary import CLUSTERS, Locale
 from app.services import assessments, workspaces
 from app.storage.tables import Assessment, Workspace
 from app.web.assessment import SessionDep, _redirect
 from app.web.charts import progress_chart, result_charts
+from app.web.clock import PARIS
 from app.web.deps import LocaleDep, SettingsDep, csrf_protect
 from app.web.results import NOINDEX
 from app.web.templating import render
@@ -51,7 +53,9 @@ def _row(a: Assessment, locale: Locale) -> dict[str, object]:
 
 
 def _date(moment: datetime, locale: Locale) -> str:
-    return moment.strftime("%d/%m/%Y %H:%M" if locale == "fr" else "%Y-%m-%d %H:%M")
+    """French time: the product serves the French market (the zone is printed in English)."""
+    moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
+    return moment.strftime("%d/%m/%Y %H:%M" if locale == "fr" else "%Y-%m-%d %H:%M (Paris)")
 
 
 # --- creating a workspace ---------------------------------------------------------------------
@@ -146,7 +150,7 @@ def dashboard(
             "sector": sector,
             "cluster": cluster,
             "sectors": QUESTIONNAIRE["sector"].options,
-            "clusters": CLUSTERS,
+            "clusters": [(c, CLUSTER_NAMES[c].in_(locale)) for c in CLUSTERS],
         },
     )
 
@@ -182,6 +186,8 @@ def view_assessment(
             "mode": "consultant",
             "company": assessment.company,
             "back_url": f"/w/{secret}",
+            "completed_on": _date(assessment.created_at, locale),
+            "edition": assessment.edition,
         },
     )
 

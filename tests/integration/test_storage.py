@@ -145,7 +145,9 @@ def test_dashboard_listing_filters_pages_and_exports(database_url: str, assessor
         top = workspaces.listing(session, workspace, cluster="polyvalents")
         assert {r.cluster for r in top.rows} == {"polyvalents"}
 
-        exported = "".join(workspaces.export_csv(session, workspace, "banking_insurance")).lstrip("\ufeff")
+        exported = "".join(workspaces.export_csv(session, workspace, "banking_insurance")).lstrip(
+            "\ufeff"
+        )
         rows = list(csv.DictReader(io.StringIO(exported)))
         assert len(rows) == banking.total
         assert {r["sector"] for r in rows} == {"banking_insurance"}
