@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-unit test-integration test-browser lint typecheck bench install clean test-min
+.PHONY: run test test-unit test-integration test-browser lint typecheck bench bench-scale fault-test install clean test-min
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ test: install lint typecheck
 
 bench: install
 	$(BIN)/python bench/bench_core.py
+
+# The dashboard with 100,000 assessments in one workspace, on SQLite and PostgreSQL (a few
+# minutes, up to ~15 GB in the temporary folder); --write-docs records the figures in the docs.
+bench-scale: install
+	$(BIN)/python bench/scale_dashboard.py
+
+# The server is SIGKILLed and restarted while clients submit: every acknowledged submission
+# must be there, intact (also run, smaller, by tests/integration/test_fault_kill.py).
+fault-test: install
+	$(BIN)/python bench/fault_kill.py --database sqlite
+	$(BIN)/python bench/fault_kill.py --database postgresql
 
 # Checks the lower bounds declared in pyproject.toml: installs the lowest allowed direct
 # dependencies in a separate environment and runs the test suite there.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, func, select
 
 from app.services.tokens import digest, new_token, plausible
@@ -109,6 +110,8 @@ def listing(
     page = min(max(1, page), pages)
     rows = session.exec(
         select(Assessment)
+        # the stored result pages (100 KB and more each) are not needed to list a row
+        .options(defer(Assessment.result), defer(Assessment.answers))  # type: ignore[arg-type]
         .where(*conditions)
         .order_by(col(Assessment.created_at).desc(), col(Assessment.id).desc())
         .offset((page - 1) * PAGE_SIZE)

@@ -49,6 +49,15 @@ class Assessment(SQLModel, table=True):
         Index("ix_assessment_workspace_created", "workspace_id", "created_at"),
         Index("ix_assessment_workspace_sector_created", "workspace_id", "sector", "created_at"),
         Index("ix_assessment_workspace_cluster_created", "workspace_id", "cluster", "created_at"),
+        # both filters at once: the count and the page come from the index alone
+        Index(
+            "ix_assessment_workspace_sector_cluster_created",
+            "workspace_id",
+            "sector",
+            "cluster",
+            "created_at",
+            "id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

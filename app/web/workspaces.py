@@ -39,14 +39,13 @@ def _render(request: Request, name: str, context: dict[str, object], status: int
 
 def _row(a: Assessment, locale: Locale) -> dict[str, object]:
     sector = QUESTIONNAIRE["sector"].option(a.sector).label.in_(locale)
-    page = a.result[locale]
     return {
         "public_id": a.public_id,
         "series": a.series,
         "company": a.company or "—",
         "sector": sector,
         "cluster": a.cluster,
-        "cluster_name": page["cluster_name"],
+        "cluster_name": CLUSTER_NAMES[a.cluster].in_(locale),  # type: ignore[index]
         "probabilities": [round(100 * p) for p in (a.p_basiques, a.p_classiques, a.p_polyvalents)],
         "date": _date(a.created_at, locale),
     }
