@@ -177,7 +177,7 @@ async def create_assessment(
         return answers
     locale = api_locale(request)
     result = assessor.assess(answers)
-    created = assessments.store(session, result, assessor.reference, _as_text(answers), locale)
+    created = assessments.store(session, result, assessor.reference, answers.to_text(), locale)
     base = str(request.base_url)
     payload: dict[str, Any] = {
         "replayed": False,
@@ -209,19 +209,6 @@ def _remember(session: Session, key_hash: str, body_hash: str, payload: dict[str
         IdempotentRequest(key_hash=key_hash, body_hash=body_hash, status=201, response=kept)
     )
     session.commit()
-
-
-def _as_text(answers: Answers) -> dict[str, Any]:
-    """Answers as the questionnaire pages keep them (a retake pre-fills the form)."""
-    text: dict[str, Any] = {}
-    for key, value in answers.to_json().items():
-        if isinstance(value, bool):
-            text[key] = "true" if value else "false"
-        elif isinstance(value, list):
-            text[key] = value
-        else:
-            text[key] = str(value)
-    return text
 
 
 @router.get(

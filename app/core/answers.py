@@ -110,6 +110,24 @@ class Answers(Mapping[str, AnswerValue]):
     def to_json(self) -> dict[str, object]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self._values.items()}
 
+    def to_text(self) -> dict[str, str | list[str]]:
+        """The answers as a form keeps them (what ``validate_text_answers`` reads back)."""
+        return as_text(self.to_json())
+
+
+def as_text(values: Mapping[str, object]) -> dict[str, str | list[str]]:
+    """Typed answers (JSON) as text answers: booleans "true"/"false", numbers as digits,
+    lists kept as lists of option ids."""
+    text: dict[str, str | list[str]] = {}
+    for key, value in values.items():
+        if isinstance(value, bool):
+            text[key] = "true" if value else "false"
+        elif isinstance(value, list | tuple):
+            text[key] = [str(v) for v in value]
+        else:
+            text[key] = str(value)
+    return text
+
 
 # --- Messages ----------------------------------------------------------------------------------
 

@@ -149,18 +149,7 @@ _EXPORTED = (
     "created_at",
     "series",
 )
-CSV_COLUMNS = (
-    "company",
-    "sector",
-    "cluster",
-    "p_basiques",
-    "p_classiques",
-    "p_polyvalents",
-    "edition",
-    "locale",
-    "completed_at",
-    "series",
-)
+CSV_COLUMNS = tuple("completed_at" if c == "created_at" else c for c in _EXPORTED)
 
 
 def _cell(value: str) -> str:

@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.core.answers import validate_answers
+from app.core.answers import as_text, validate_answers
 from app.core.assessment import Assessor
 from app.services import assessments, workspaces
 from app.storage.db import MIGRATIONS, engine_for, migrate
@@ -24,25 +24,11 @@ pytestmark = pytest.mark.integration
 ALL = [p.answers for ps in PERSONAS.values() for p in ps]
 
 
-def _text_answers(answers: dict[str, object]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in answers.items():
-        if isinstance(value, bool):
-            out[key] = "true" if value else "false"
-        elif isinstance(value, list):
-            out[key] = value
-        else:
-            out[key] = str(value)
-    return out
-
-
 def _store(
     session: Session, assessor: Assessor, answers: dict[str, object], draft: Draft | None = None
 ):  # type: ignore[no-untyped-def]
     result = assessor.assess(validate_answers(answers))
-    return assessments.store(
-        session, result, assessor.reference, _text_answers(answers), "fr", draft
-    )
+    return assessments.store(session, result, assessor.reference, as_text(answers), "fr", draft)
 
 
 def test_migrations_are_idempotent(database_url: str) -> None:
