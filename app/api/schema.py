@@ -67,6 +67,7 @@ def _property(question: Question) -> dict[str, Any]:
             "type": "array",
             "items": {"type": "string", "enum": list(question.option_ids())},
             "uniqueItems": True,
+            "minItems": 1 if question.required else 0,
             "description": description,
         }
     number = {"type": "integer", "minimum": question.minimum, "maximum": question.maximum}
@@ -78,12 +79,55 @@ def _property(question: Question) -> dict[str, Any]:
     return {**number, "description": description}
 
 
+def _condition(question: Question) -> dict[str, Any]:
+    """A JSON Schema rule for one conditional question: either its condition holds (and the
+    question is required, if it is), or it does not and the question is absent: what
+    validation enforces. Written with anyOf and false subschemas, which test generators read."""
+    rule = question.applies_when
+    assert rule is not None  # noqa: S101 - only called for conditional questions
+    parent = QUESTIONNAIRE[rule.question]
+    values = list(rule.values)
+    if parent.kind == "multiple":
+        holds: dict[str, Any] = {"contains": {"enum": values}}
+        fails: dict[str, Any] = {"items": {"not": {"enum": values}}}
+    else:
+        others = [
+            o for o in (parent.option_ids() if parent.options else (True, False)) if o not in values
+        ]
+        holds = {"enum": values}
+        fails = {"enum": others}
+    asked: dict[str, Any] = {"properties": {rule.question: holds}, "required": [rule.question]}
+    if question.required:
+        asked["required"] = [rule.question, question.id]
+    skipped: dict[str, Any] = {"properties": {rule.question: fails, question.id: False}}
+    return {"anyOf": [asked, skipped]}
+
+
 def answers_json_schema() -> dict[str, Any]:
-    """The answer set: one property per question id. Which questions are required depends on
-    other answers (a delay only for an open channel), which validation checks and reports."""
+    """The answer set: one property per question id, the unconditional questions required,
+    each conditional question required when it applies and absent when it does not."""
+    questions = list(QUESTIONNAIRE.questions())
+    rules: list[dict[str, Any]] = [_condition(q) for q in questions if q.applies_when]
+    for question in questions:
+        if question.exclusive_option:
+            alone = question.exclusive_option
+            rules.append(
+                {
+                    "properties": {
+                        question.id: {
+                            "anyOf": [
+                                {"items": {"not": {"const": alone}}},
+                                {"maxItems": 1},
+                            ]
+                        }
+                    }
+                }
+            )
     return {
         "title": "Answers",
         "type": "object",
-        "properties": {q.id: _property(q) for q in QUESTIONNAIRE.questions()},
+        "properties": {q.id: _property(q) for q in questions},
+        "required": [q.id for q in questions if q.required and q.applies_when is None],
         "additionalProperties": False,
+        "allOf": rules,
     }

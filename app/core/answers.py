@@ -250,6 +250,8 @@ def _check_value(question: Question, value: object) -> tuple[AnswerValue | None,
     # scale, percent, integer: whole numbers (booleans are not numbers here)
     if kind == "percent" and question.allow_unknown and value == DONT_KNOW:
         return DONT_KNOW, None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON Schema counts 4.0 as an integer; so do we
     if isinstance(value, bool) or not isinstance(value, int):
         return None, _wrong_type(question)
     # Question.__post_init__ guarantees both bounds for number questions
@@ -260,11 +262,13 @@ def _check_value(question: Question, value: object) -> tuple[AnswerValue | None,
     return value, None
 
 
-def _is_blank(value: object) -> bool:
-    """No answer: nothing, an empty text or an empty list (a form's untouched field)."""
-    if isinstance(value, str):
-        return not value.strip()
-    return value is None or (isinstance(value, list | tuple) and len(value) == 0)
+def _is_blank(question: Question, value: object) -> bool:
+    """No answer: nothing at all, or an empty list for a multiple choice. (A form's empty
+    text field never reaches here: ``parse_text_answers`` drops it.) An empty text or list
+    given to any other question is a wrong answer, not a missing one."""
+    if value is None:
+        return True
+    return question.kind == "multiple" and isinstance(value, list | tuple) and len(value) == 0
 
 
 def validate_answers(raw: Mapping[str, object], *, drop_inapplicable: bool = False) -> Answers:
@@ -280,13 +284,16 @@ def validate_answers(raw: Mapping[str, object], *, drop_inapplicable: bool = Fal
         given = raw.get(question.id)
         state = applicability(question, values)
         if state == "does_not_apply":
-            if not _is_blank(given) and not drop_inapplicable:
+            if not _is_blank(question, given) and not drop_inapplicable:
                 reason = _not_applicable_reason(question)
                 errors.append(
                     _error(question.id, "not_applicable", reason_fr=reason.fr, reason_en=reason.en)
                 )
             continue
-        if _is_blank(given):
+        if question.id in raw and raw[question.id] is None:
+            errors.append(_wrong_type(question))  # an explicit null is not an answer
+            continue
+        if _is_blank(question, given):
             if question.required and state == "applies":
                 errors.append(_error(question.id, "required"))
             elif question.kind == "multiple" and state == "applies":

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.problems import ApiProblem, api_problem
+from app.api.problems import ApiProblem, api_problem, problem
 from app.core.answers import InvalidAnswers
 from app.core.text import t
 from app.core.vocabulary import Locale
@@ -33,6 +33,8 @@ async def invalid_answers(request: Request, exc: Exception) -> JSONResponse:
         },
     )
 
+
+INVALID_REQUEST = t("Requête invalide", "Invalid request")
 
 _PAGES = {
     400: (
@@ -94,15 +96,31 @@ def _wants_html(request: Request) -> bool:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for this type only
     if request.url.path.startswith("/api/") or not _wants_html(request):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-    return _page(request, exc.status_code if exc.status_code in _PAGES else 404)
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+    page = _page(request, exc.status_code if exc.status_code in _PAGES else 404)
+    if exc.headers:
+        page.headers.update(exc.headers)  # e.g. Allow on a 405
+    return page
 
 
 async def invalid_request(request: Request, exc: Exception) -> Response:
     """A malformed query or form value (``?page=abc``): a page for browsers, details for
     programs."""
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this type only
-    if request.url.path.startswith("/api/") or not _wants_html(request):
+    if request.url.path.startswith("/api/"):
+        errors = [
+            {
+                "pointer": "/" + "/".join(str(p) for p in e.get("loc", ())),
+                "field": str(e.get("loc", ("",))[-1]),
+                "code": str(e.get("type", "invalid")),
+                "detail": str(e.get("msg", "")),
+            }
+            for e in exc.errors()
+        ]
+        return problem(request, 422, INVALID_REQUEST, errors=errors)
+    if not _wants_html(request):
         return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
     return _page(request, 422)
 
@@ -114,7 +132,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return _page(request, 500)
 
 
-def _page(request: Request, status: int) -> Response:
+def _page(request: Request, status: int) -> HTMLResponse:
     locale: Locale = parse_locale(getattr(request.state, "locale", None)) or "fr"
     title, message = _PAGES[status]
     return render(

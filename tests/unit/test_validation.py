@@ -51,7 +51,7 @@ def test_unknown_ids_are_named() -> None:
         ("phone_open", "yes"),
         ("phone_open", 1),
         ("orientation_value_creation", "4"),
-        ("orientation_value_creation", 4.0),
+        ("orientation_value_creation", 4.5),
         ("orientation_value_creation", True),
         ("sector", 3),
         ("agent_kpis", "upsell"),
@@ -134,3 +134,15 @@ def test_unreadable_text_is_an_error_of_that_field_only() -> None:
     with pytest.raises(InvalidAnswers) as caught:
         validate_text_answers(text)
     assert [(e.field, e.code) for e in caught.value.errors] == [("phone_fcr", "wrong_type")]
+
+
+@pytest.mark.parametrize("blank", ["", [], "  "])
+def test_an_empty_value_is_not_an_absent_answer(blank: object) -> None:
+    """JSON callers: an empty text or list is a wrong answer, even for a closed channel."""
+    codes = errors_of({**VALID, "whatsapp_open": False, "whatsapp_delay": blank})
+    assert codes == {"whatsapp_delay": "not_applicable"}
+    assert errors_of({**VALID, "sector": blank})["sector"] in {"invalid_option", "wrong_type"}
+
+
+def test_an_explicit_null_is_a_wrong_type() -> None:
+    assert errors_of({**VALID, "agent_kpis": None}) == {"agent_kpis": "wrong_type"}
