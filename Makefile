@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-unit test-integration test-browser lint typecheck bench bench-scale fault-test install clean test-min
+.PHONY: run test test-unit test-integration test-browser lint typecheck bench bench-scale bench-api fault-test install clean test-min
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ bench: install
 # minutes, up to ~15 GB in the temporary folder); --write-docs records the figures in the docs.
 bench-scale: install
 	$(BIN)/python bench/scale_dashboard.py
+
+# POST /api/v1/score against a bare FastAPI endpoint that validates the same answers and echoes
+# them: both under uvicorn[standard] with 2 workers, loaded by wrk in the same run (~2.5 minutes;
+# installs wrk with apt when run as root). Figures in docs/BENCHMARKS.md.
+bench-api: install
+	$(BIN)/python bench/api_bench.py --rounds 3
 
 # The server is SIGKILLed and restarted while clients submit: every acknowledged submission
 # must be there, intact (also run, smaller, by tests/integration/test_fault_kill.py).

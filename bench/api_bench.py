@@ -1,0 +1,523 @@
+"""Benchmark: POST /api/v1/score against a bare FastAPI endpoint that validates the same answer
+set and echoes it (bench/bare_echo.py), served the same way and loaded the same way, in one run.
+
+    make bench-api    # or: .venv/bin/python bench/api_bench.py --threads 2 --connections 32 \\
+                      #         --duration 20 --warmup 3
+
+Both apps are served by uvicorn[standard] (uvloop, httptools) with 2 workers on 127.0.0.1, each
+in a subprocess of its own process group, killed at exit (errors and Ctrl-C included). The
+product runs on a throw-away SQLite database (migrated once before the workers start) with the
+anonymous API rate raised out of the way (or, with ``--key``, a partner key made by
+``csmb-admin`` with the same high rate: the key is then looked up on every call, as a partner's
+would be). Each endpoint must answer the payload with 200 before it is loaded: the product with a
+result naming a cluster, the bare app with the answers it was sent.
+
+The load is wrk (``apt-get install -y wrk``; installed by the script when it runs as root) with
+a small Lua script that POSTs one realistic, full answer set (a test persona) as JSON: the same
+threads, connections and duration for both, a warm-up before each measured run. The script
+prints requests per second and the p50/p99 latency of each (wrk ``--latency``) and the ratio
+score/bare. With ``--rounds N`` the two are measured alternately N times and the medians are
+reported. It also reports the share of the CPU that other processes used during each run
+(from /proc) and flags runs above 10%: the machine may be shared. A benchmark is a script,
+not a test: it exits 0 whatever the ratio, 1 if any response was not 2xx (the figures would
+then be meaningless), 2 if it cannot run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.storage.db import engine_for  # noqa: E402
+from bench.bare_echo import ECHO_PATH  # noqa: E402
+from tests.personas import PERSONAS  # noqa: E402
+
+SCORE_PATH = "/api/v1/score"
+START_TIMEOUT = 60.0
+GOAL = 0.6
+OTHERS_LIMIT = 0.1
+"""Above this share of the CPU used by other processes during a run, its figures are flagged."""
+
+
+def percent(share: float | None) -> str:
+    return "?" if share is None else f"{share:.0%}"
+
+
+class SetupError(Exception):
+    """The benchmark cannot run (no wrk, a server that does not start or answer 200...)."""
+
+
+# --- wrk ------------------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    """The path of wrk; installed with apt when missing and the script runs as root."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    apt = shutil.which("apt-get")
+    if os.geteuid() == 0 and apt:
+        print("wrk is not installed: apt-get install -y wrk ...", file=sys.stderr)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        installed = subprocess.run(
+            [apt, "install", "-y", "-q", "wrk"], env=env, capture_output=True, check=False
+        )
+        if installed.returncode != 0:  # a stale package index: refresh it once and retry
+            subprocess.run([apt, "update", "-q"], env=env, capture_output=True, check=False)
+            subprocess.run(
+                [apt, "install", "-y", "-q", "wrk"], env=env, capture_output=True, check=False
+            )
+        found = shutil.which("wrk")
+        if found:
+            return found
+    raise SetupError(
+        "wrk is not installed and could not be installed here: "
+        "run `apt-get install -y wrk` as root (Debian package wrk 4.1), then retry."
+    )
+
+
+def wrk_version(wrk: str) -> str:
+    shown = subprocess.run([wrk, "-v"], capture_output=True, text=True, check=False)
+    first = (shown.stdout + shown.stderr).strip().splitlines()
+    return first[0].split(" Copyright")[0] if first else "wrk"
+
+
+def lua_script(body: str, headers: dict[str, str]) -> str:
+    """POSTs the same body on every request. Only ASCII JSON goes in (json.dumps escapes the
+    rest), and a JSON string literal is a valid Lua string literal once it is ASCII."""
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body)}"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    socket_errors: str | None
+    others: float | None
+    """Share of the machine's CPU used by other processes during the run."""
+    output: str
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+_RPS = re.compile(r"^Requests/sec:\s+([\d.]+)", re.MULTILINE)
+_PERCENTILE = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
+_TOTAL = re.compile(r"^\s+(\d+) requests in ", re.MULTILINE)
+_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+_SOCKET_ERRORS = re.compile(r"Socket errors:\s+(.+)")
+
+
+def parse_wrk(output: str, others: float | None = None) -> WrkResult:
+    rps, total = _RPS.search(output), _TOTAL.search(output)
+    percentiles = {p: float(v) * _UNITS_MS[u] for p, v, u in _PERCENTILE.findall(output)}
+    if rps is None or total is None or set(percentiles) != {"50", "99"}:
+        raise SetupError(f"could not read wrk's output:\n{output}")
+    non_2xx = _NON_2XX.search(output)
+    socket_errors = _SOCKET_ERRORS.search(output)
+    return WrkResult(
+        requests_per_second=float(rps.group(1)),
+        p50_ms=percentiles["50"],
+        p99_ms=percentiles["99"],
+        requests=int(total.group(1)),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=socket_errors.group(1).strip() if socket_errors else None,
+        others=others,
+        output=output,
+    )
+
+
+def run_wrk(wrk: str, url: str, script: Path, args: argparse.Namespace, seconds: float) -> str:
+    command = [
+        wrk,
+        f"--threads={args.threads}",
+        f"--connections={args.connections}",
+        f"--duration={seconds:g}s",
+        "--timeout=10s",
+        "--latency",
+        f"--script={script}",
+        url,
+    ]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
+    if done.returncode != 0:
+        raise SetupError(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+# --- the servers ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Server:
+    """uvicorn in a subprocess of its own process group: stopping it reaches every worker."""
+
+    def __init__(self, name: str, app: str, path: str, env: dict[str, str], log: Path) -> None:
+        self.name = name
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}{path}"
+        self.env = env
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pgid(self) -> int:
+        """Its process group: the pid of the uvicorn parent (start_new_session)."""
+        return self.process.pid if self.process is not None else -1
+
+    def command(self, args: argparse.Namespace) -> list[str]:
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(args.workers),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--log-level",
+            "warning",
+        ]
+        return command if args.access_log else [*command, "--no-access-log"]
+
+    def start(self, args: argparse.Namespace) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command(args),
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: killpg reaches the workers
+            )
+
+    def check(self, body: bytes, headers: dict[str, str], sent: dict[str, Any]) -> None:
+        """Waits until the endpoint answers, then requires a 200 with the expected JSON."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if self.process is None or self.process.poll() is not None:
+                code = None if self.process is None else self.process.returncode
+                raise SetupError(f"{self.name}: the server exited ({code}):\n{self.tail()}")
+            try:
+                response = httpx.post(self.url, content=body, headers=headers, timeout=10.0)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise SetupError(
+                        f"{self.name}: no answer within {START_TIMEOUT:.0f} s:\n{self.tail()}"
+                    ) from None
+                time.sleep(0.1)
+        if response.status_code != 200:
+            raise SetupError(
+                f"{self.name}: POST {self.url} answered {response.status_code}, not 200:\n"
+                f"{response.text[:2000]}"
+            )
+        payload = response.json()
+        if self.name == "score" and not isinstance(payload.get("cluster"), str):
+            raise SetupError(f"score: the answer names no cluster:\n{response.text[:2000]}")
+        if self.name == "bare" and payload != sent:
+            raise SetupError(f"bare: the echo differs from the body:\n{response.text[:2000]}")
+
+    def stop(self) -> None:
+        """SIGTERM to the process group, then SIGKILL if it lingers."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        with contextlib.suppress(ProcessLookupError):  # a worker left behind by its parent
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process = None
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+
+
+@contextlib.contextmanager
+def serving(servers: list[Server], args: argparse.Namespace) -> Iterator[None]:
+    try:
+        for server in servers:
+            server.start(args)
+        yield
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def _terminate(signum: int, _: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # runs the finally blocks: the servers are stopped
+
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def machine_ticks() -> tuple[int, int] | None:
+    """(total, busy) CPU ticks of the whole machine since boot (Linux /proc/stat)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields), sum(fields) - fields[3] - fields[4]  # minus idle and iowait
+
+
+def own_ticks(groups: set[int]) -> int:
+    """CPU ticks used so far by this script, its waited children (wrk) and the server groups."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) in groups:  # pgrp
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    mine = os.times()
+    return ticks + round(
+        (mine.user + mine.system + mine.children_user + mine.children_system) * TICKS
+    )
+
+
+class CpuWatch:
+    """How much of the machine's CPU went to something other than this benchmark: the machine
+    may be shared, and anything else running lowers the figures."""
+
+    def __init__(self, groups: set[int]) -> None:
+        self.groups = groups
+        self.start = machine_ticks()
+        self.own = own_ticks(groups)
+
+    def others(self) -> float | None:
+        end = machine_ticks()
+        if self.start is None or end is None or end[0] == self.start[0]:
+            return None
+        busy = end[1] - self.start[1] - (own_ticks(self.groups) - self.own)
+        return max(0.0, busy / (end[0] - self.start[0]))
+
+
+def create_key(env: dict[str, str]) -> str:
+    """A partner key with a rate high enough never to limit the run, made by csmb-admin."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from app.cli.admin import main; sys.exit(main())",
+        "keys",
+        "create",
+        "--name",
+        "bench",
+        "--rate",
+        "100000000",
+    ]
+    made = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if made.returncode != 0 or not made.stdout.strip():
+        raise SetupError(f"csmb-admin keys create failed:\n{made.stdout}{made.stderr}")
+    return made.stdout.strip().splitlines()[0]
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def persona_answers(spec: str) -> dict[str, Any]:
+    cluster, _, index = spec.partition(":")
+    try:
+        answers: dict[str, Any] = PERSONAS[cluster][int(index or 0)].answers  # type: ignore[index]
+    except (KeyError, IndexError, ValueError):
+        raise SetupError(f"no persona {spec!r}: use CLUSTER:INDEX, e.g. classiques:0") from None
+    return answers
+
+
+def median_result(results: list[WrkResult]) -> tuple[float, float, float]:
+    return (
+        statistics.median(r.requests_per_second for r in results),
+        statistics.median(r.p50_ms for r in results),
+        statistics.median(r.p99_ms for r in results),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    for module in ("uvloop", "httptools"):
+        if importlib.util.find_spec(module) is None:
+            raise SetupError(f"{module} is missing: install uvicorn[standard] in this venv")
+    wrk = ensure_wrk()
+    answers = persona_answers(args.persona)
+    body = json.dumps(answers, ensure_ascii=True, separators=(",", ":"))
+    headers = {"Content-Type": "application/json"}
+    if args.gzip:
+        headers["Accept-Encoding"] = "gzip"
+
+    with tempfile.TemporaryDirectory(prefix="api-bench-") as tmp:
+        folder = Path(tmp)
+        database_url = f"sqlite:///{folder / 'app.db'}"
+        env = {
+            **os.environ,
+            "CSMB_DATABASE_URL": database_url,
+            "CSMB_ANONYMOUS_API_RATE_PER_MINUTE": "100000000",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+        engine_for(database_url).dispose()  # migrate once, not in two workers at the same time
+        score_headers = dict(headers)
+        if args.key:
+            score_headers["X-API-Key"] = create_key(env)
+        servers = [
+            Server("score", "app.web.main:app", SCORE_PATH, env, folder / "score.log"),
+            Server("bare", "bench.bare_echo:app", ECHO_PATH, env, folder / "bare.log"),
+        ]
+        scripts = {"score": folder / "score.lua", "bare": folder / "bare.lua"}
+        scripts["score"].write_text(lua_script(body, score_headers))
+        scripts["bare"].write_text(lua_script(body, headers))
+
+        print(
+            f"python {platform.python_version()} on {platform.machine()}, "
+            f"{os.cpu_count()} CPUs shared by wrk and the servers; {wrk_version(wrk)}"
+        )
+        print(
+            f"uvicorn --workers {args.workers} --loop uvloop --http httptools "
+            f"({'with' if args.access_log else 'no'} access log); "
+            f"wrk {args.threads} threads, {args.connections} connections, "
+            f"{args.warmup:g} s warm-up + {args.duration:g} s, {args.rounds} round(s)"
+        )
+        print(
+            f"payload: persona {args.persona}, {len(answers)} answers, {len(body)} bytes"
+            f"{', Accept-Encoding: gzip' if args.gzip else ''}"
+            f"{', partner key' if args.key else ', anonymous'}"
+        )
+
+        idle = CpuWatch(set())
+        time.sleep(1.0)
+        busy = idle.others()
+        if busy is not None:
+            note = "" if busy < OTHERS_LIMIT else " (warning: something else is using the CPU)"
+            print(f"CPU used by other processes before the run: {busy:.0%}{note}")
+        results: dict[str, list[WrkResult]] = {"score": [], "bare": []}
+        with serving(servers, args):
+            for server in servers:
+                server.check(
+                    body.encode(),
+                    score_headers if server.name == "score" else headers,
+                    answers,
+                )
+            for round_number in range(1, args.rounds + 1):
+                for server in servers:
+                    script = scripts[server.name]
+                    if args.warmup > 0:
+                        run_wrk(wrk, server.url, script, args, args.warmup)
+                    watch = CpuWatch({s.pgid for s in servers})
+                    output = run_wrk(wrk, server.url, script, args, args.duration)
+                    result = parse_wrk(output, watch.others())
+                    results[server.name].append(result)
+                    if args.verbose:
+                        print(f"--- {server.name}, round {round_number}\n{result.output}")
+                    print(
+                        f"  round {round_number} {server.name:<5} "
+                        f"{result.requests_per_second:9.1f} req/s  "
+                        f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
+                        f"other processes {percent(result.others)} of the CPU"
+                    )
+
+    print()
+    print("| endpoint | requests/s | p50 latency | p99 latency | requests | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|")
+    labels = {"score": f"POST {SCORE_PATH}", "bare": f"bare POST {ECHO_PATH}"}
+    medians = {}
+    for name, runs in results.items():
+        rps, p50, p99 = medians[name] = median_result(runs)
+        print(
+            f"| {labels[name]} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms "
+            f"| {sum(r.requests for r in runs):,} | {sum(r.non_2xx for r in runs)} |"
+        )
+    ratio = medians["score"][0] / medians["bare"][0]
+    verdict = "met" if ratio >= GOAL else "not met"
+    print(f"\nratio score/bare (requests/s): {ratio:.2f}  (goal >= {GOAL}: {verdict})")
+
+    failed = False
+    for name, runs in results.items():
+        for result in runs:
+            if result.non_2xx:
+                print(f"{name}: {result.non_2xx} responses were not 2xx", file=sys.stderr)
+                failed = True
+            if result.others is not None and result.others >= OTHERS_LIMIT:
+                print(
+                    f"{name}: other processes used {result.others:.0%} of the CPU during a run: "
+                    "its figures are lower than on an idle machine",
+                    file=sys.stderr,
+                )
+            if result.socket_errors:
+                print(f"{name}: socket errors: {result.socket_errors}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--duration", type=float, default=20, help="measured seconds (20)")
+    parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds (3)")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate runs, medians (1)")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (2)")
+    parser.add_argument(
+        "--persona", default="classiques:0", help="answer set sent: CLUSTER:INDEX of a test persona"
+    )
+    parser.add_argument("--key", action="store_true", help="call the API with a partner key")
+    parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
+    parser.add_argument("--access-log", action="store_true", help="keep uvicorn's access log")
+    parser.add_argument("--verbose", action="store_true", help="print wrk's own output")
+    args = parser.parse_args(argv)
+    if min(args.threads, args.connections, args.rounds, args.workers) < 1 or args.duration <= 0:
+        parser.error("threads, connections, rounds, workers and duration must be positive")
+    if args.connections < args.threads:
+        parser.error("wrk needs at least one connection per thread")
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return run(args)
+    except SetupError as error:
+        print(f"api_bench: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
