@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.storage.db import engine_for  # noqa: E402
 from bench.bare_echo import ECHO_PATH  # noqa: E402
+from bench.processes import stop_group  # noqa: E402
 from tests.personas import PERSONAS  # noqa: E402
 
 SCORE_PATH = "/api/v1/score"
@@ -263,16 +264,7 @@ class Server:
         """SIGTERM to the process group, then SIGKILL if it lingers."""
         if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        with contextlib.suppress(ProcessLookupError):  # a worker left behind by its parent
-            os.killpg(self.process.pid, signal.SIGKILL)
+        stop_group(self.process)
         self.process = None
 
     def tail(self) -> str:

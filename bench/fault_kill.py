@@ -63,6 +63,7 @@ from app.reference.loader import default_reference
 from app.services.assessments import page_of
 from app.services.tokens import digest
 from app.storage.tables import Assessment, Draft
+from bench.processes import stop_group
 from tests.dbserver import PostgresServer, ensure_postgres_binaries, free_port
 from tests.journey import CSRF, form_for
 from tests.personas import PERSONAS
@@ -173,14 +174,7 @@ class AppServer:
         """A normal stop at the end (SIGTERM, then SIGKILL if it lingers)."""
         if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_group(self.process)
         self.process = None
 
     def exited(self) -> int | None:

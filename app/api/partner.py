@@ -16,18 +16,20 @@ from app.api.problems import TOO_MANY, UNAUTHORIZED, ApiProblem
 from app.services import partners
 from app.storage.db import engine_for
 from app.storage.tables import PartnerKey
-from app.web.assessment import SessionDep
+from app.web.deps import SettingsDep
 
 API_KEY_HEADER = "x-api-key"
 CORS_HEADERS = "Content-Type, X-API-Key, Idempotency-Key, Accept-Language"
 
 
-def caller(request: Request, session: SessionDep) -> PartnerKey | None:
-    """The partner behind the call (None: anonymous), after its rate limit."""
+def caller(request: Request, settings: SettingsDep) -> PartnerKey | None:
+    """The partner behind the call (None: anonymous), after its rate limit. Only a call that
+    names a key touches the database."""
     key = request.headers.get(API_KEY_HEADER)
     partner = None
     if key is not None:
-        partner = partners.by_key(session, key)
+        with Session(engine_for(settings.database_url)) as session:
+            partner = partners.by_key(session, key)
         if partner is None:
             raise ApiProblem(401, UNAUTHORIZED)
     limiter: partners.RateLimiter = request.app.state.rate_limiter

@@ -249,14 +249,14 @@ def describe_result(
     questions: tuple[str, ...] = ()
     probability_after = None
     if path.path is not None:
-        changes = tuple(change_sentence(c, locale).in_(locale) for c in _grouped(path.path.changes))
+        changes = tuple(change_sentence(c, locale).in_(locale) for c in path.path.changes)
         questions = tuple(QUESTIONNAIRE[q].label.in_(locale) for q in path.path.questions_to_answer)
         probability_after = 100 * path.path.probabilities[path.path.target]
     consolidate: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
     if path.consolidation is not None:
         consolidate = tuple(
-            " ; ".join(change_sentence(c, locale).in_(locale) for c in _grouped(move.changes))
+            " ; ".join(change_sentence(c, locale).in_(locale) for c in move.changes)
             for move in path.consolidation.best_moves
         )
         by_factor = {p.factor: p for p in placement.pulls}
@@ -312,8 +312,3 @@ def describe_result(
         advice=advice[:SHOWN_RECOMMENDATIONS],
         more_advice=advice[SHOWN_RECOMMENDATIONS:],
     )
-
-
-def _grouped(changes: tuple[Change, ...]) -> tuple[Change, ...]:
-    """Opening a channel and its delay read as one sentence each; keep them in order."""
-    return changes

@@ -98,7 +98,14 @@ def errors(raw: RawAnswers, questions: Sequence[Question]) -> dict[str, FieldErr
 
 
 def first_incomplete(raw: RawAnswers) -> FormStep | None:
-    for step in active_steps(raw):
-        if errors(raw, visible_questions(step, raw)):
-            return step
+    """The first step with a faulty or missing answer (the answers are validated once)."""
+    try:
+        validate_text_answers(raw)
+    except InvalidAnswers as invalid:
+        faulty = {e.field for e in invalid.errors}
+        typed = _typed(raw)
+        for step in FORM_STEPS:
+            shown = [q for q in step.questions if applicability(q, typed) != "does_not_apply"]
+            if any(q.id in faulty for q in shown):
+                return step
     return None

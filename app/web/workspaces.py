@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
-from app.core.questionnaire import QUESTIONNAIRE
+from app.core.answers import parse_text_answers
+from app.core.questionnaire import QUESTIONNAIRE, answer_label
 from app.core.recommendations import CLUSTER_NAMES
 from app.core.vocabulary import CLUSTERS, Locale
 from app.services import assessments, workspaces
@@ -273,18 +274,13 @@ def progress(
 
 
 def _answer_text(question_id: str, value: object, locale: Locale) -> str:
-    from app.core.questionnaire import answer_label
-
-    question = QUESTIONNAIRE[question_id]
+    """A stored (text) answer as the user saw it."""
     if value in (None, "", []):
         return "—"
-    if isinstance(value, list):
-        return ", ".join(question.option(v).label.in_(locale) for v in value)
-    if question.kind == "boolean":
-        return answer_label(question, value == "true").in_(locale)
-    if question.kind in ("single",):
-        return question.option(str(value)).label.in_(locale)
-    return str(value)
+    typed, _ = parse_text_answers({question_id: value})  # type: ignore[dict-item]
+    read = typed.get(question_id, value)
+    read = tuple(read) if isinstance(read, list) else read
+    return answer_label(QUESTIONNAIRE[question_id], read).in_(locale)
 
 
 @router.post("/w/{secret}/rotate", response_class=HTMLResponse)
