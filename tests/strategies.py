@@ -48,3 +48,23 @@ def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
         values[question.id] = value
         typed[question.id] = tuple(value) if isinstance(value, list) else value
     return values
+
+
+@st.composite
+def partner_answer_sets(draw: st.DrawFn) -> dict[str, Any]:
+    """What the partner API accepts: a valid set, then some conditional answers left out and
+    some well-formed answers to questions that do not apply added."""
+    values = dict(draw(answer_sets()))
+    typed = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    for question in QUESTIONNAIRE.questions():
+        if question.applies_when is None:
+            continue
+        if question.id in values and draw(st.booleans()):
+            del values[question.id]
+        elif (
+            question.id not in values
+            and applicability(question, typed) == "does_not_apply"
+            and draw(st.integers(0, 3)) == 0
+        ):
+            values[question.id] = draw(_value(question))
+    return values

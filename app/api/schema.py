@@ -57,7 +57,10 @@ def _property(question: Question) -> dict[str, Any]:
     description = question.label.en
     if question.applies_when is not None:
         values = ", ".join(str(v).lower() for v in question.applies_when.values)
-        description += f" (only when {question.applies_when.question} is {values})"
+        description += (
+            f" (asked only when {question.applies_when.question} is {values}: may then be left"
+            " out, scored as unanswered; otherwise ignored and listed in ignored_answers)"
+        )
     if question.kind == "boolean":
         return {"type": "boolean", "description": description}
     if question.kind == "single":
@@ -67,7 +70,7 @@ def _property(question: Question) -> dict[str, Any]:
             "type": "array",
             "items": {"type": "string", "enum": list(question.option_ids())},
             "uniqueItems": True,
-            "minItems": 1 if question.required else 0,
+            "minItems": 1 if question.required and question.applies_when is None else 0,
             "description": description,
         }
     number = {"type": "integer", "minimum": question.minimum, "maximum": question.maximum}
@@ -79,35 +82,14 @@ def _property(question: Question) -> dict[str, Any]:
     return {**number, "description": description}
 
 
-def _condition(question: Question) -> dict[str, Any]:
-    """A JSON Schema rule for one conditional question: either its condition holds (and the
-    question is required, if it is), or it does not and the question is absent: what
-    validation enforces. Written with anyOf and false subschemas, which test generators read."""
-    rule = question.applies_when
-    assert rule is not None  # noqa: S101 - only called for conditional questions
-    parent = QUESTIONNAIRE[rule.question]
-    values = list(rule.values)
-    if parent.kind == "multiple":
-        holds: dict[str, Any] = {"contains": {"enum": values}}
-        fails: dict[str, Any] = {"items": {"not": {"enum": values}}}
-    else:
-        others = [
-            o for o in (parent.option_ids() if parent.options else (True, False)) if o not in values
-        ]
-        holds = {"enum": values}
-        fails = {"enum": others}
-    asked: dict[str, Any] = {"properties": {rule.question: holds}, "required": [rule.question]}
-    if question.required:
-        asked["required"] = [rule.question, question.id]
-    skipped: dict[str, Any] = {"properties": {rule.question: fails, question.id: False}}
-    return {"anyOf": [asked, skipped]}
-
-
 def answers_json_schema() -> dict[str, Any]:
-    """The answer set: one property per question id, the unconditional questions required,
-    each conditional question required when it applies and absent when it does not."""
+    """The answer set as the API reads it (``validate_partial_answers``): one property per
+    question id, every unconditional question required; a conditional question may be left out
+    (unanswered), and a well-formed answer to one that does not apply is set aside. So the
+    schema states exactly what is accepted with no rule across fields, which keeps it readable
+    and lets test generators cover it."""
     questions = list(QUESTIONNAIRE.questions())
-    rules: list[dict[str, Any]] = [_condition(q) for q in questions if q.applies_when]
+    rules: list[dict[str, Any]] = []
     for question in questions:
         if question.exclusive_option:
             alone = question.exclusive_option

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
+from app.api import responses
 from app.api.partner import caller
 from app.api.problems import (
     CONFLICT,
@@ -27,7 +28,7 @@ from app.api.problems import (
     problem_response,
 )
 from app.api.schema import answers_json_schema, questionnaire_payload
-from app.core.answers import Answers, InvalidAnswers, validate_answers
+from app.core.answers import InvalidAnswers, PartialAnswers, validate_partial_answers
 from app.core.text import t
 from app.services import assessments
 from app.services.result_payload import result_payload
@@ -46,6 +47,47 @@ router = APIRouter(
     },
 )
 
+EXAMPLE_ANSWERS: dict[str, Any] = {
+    "sector": "retail_consumer_goods",
+    "business_model": "b2c",
+    "headcount": "200_to_999",
+    "monthly_volume": "1k_to_8k",
+    "phone_open": True,
+    "phone_delay": "lt_2min",
+    "email_open": True,
+    "email_delay": "lt_24h",
+    "mail_open": False,
+    "chat_open": False,
+    "social_open": False,
+    "whatsapp_open": False,
+    "selfcare": False,
+    "phone_aht": "5_10min",
+    "email_aht": "10_60min",
+    "phone_fcr": 70,
+    "email_fcr": "dont_know",
+    "satisfaction_measured": "sometimes",
+    "satisfaction_indicators": ["nps"],
+    "nps_value": 35,
+    "contact_reasons_analysed": True,
+    "verbatims_analysed": False,
+    "orientation_satisfaction_goal": 4,
+    "orientation_customer_understanding": 4,
+    "orientation_value_creation": 4,
+    "orientation_relationship_key": 4,
+    "complaint_share": "30_50pct",
+    "complaint_opportunity": 4,
+    "channel_strategy": "multi_silo",
+    "outsourcing": "partial",
+    "software": "in_house",
+    "engagement_measures": ["satisfaction_survey"],
+    "agent_kpis": ["customer_satisfaction"],
+}
+
+EXAMPLE_PARTIAL_ANSWERS: dict[str, Any] = {
+    **{k: v for k, v in EXAMPLE_ANSWERS.items() if k not in ("phone_aht", "email_fcr")},
+    "mail_delay": "3_7d",
+}
+
 ANSWERS_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -55,42 +97,15 @@ ANSWERS_BODY: dict[str, Any] = {
                 "examples": {
                     "phone_and_email": {
                         "summary": "A retailer answering by phone and email",
-                        "value": {
-                            "sector": "retail_consumer_goods",
-                            "business_model": "b2c",
-                            "headcount": "200_to_999",
-                            "monthly_volume": "1k_to_8k",
-                            "phone_open": True,
-                            "phone_delay": "lt_2min",
-                            "email_open": True,
-                            "email_delay": "lt_24h",
-                            "mail_open": False,
-                            "chat_open": False,
-                            "social_open": False,
-                            "whatsapp_open": False,
-                            "selfcare": False,
-                            "phone_aht": "5_10min",
-                            "email_aht": "10_60min",
-                            "phone_fcr": 70,
-                            "email_fcr": "dont_know",
-                            "satisfaction_measured": "sometimes",
-                            "satisfaction_indicators": ["nps"],
-                            "nps_value": 35,
-                            "contact_reasons_analysed": True,
-                            "verbatims_analysed": False,
-                            "orientation_satisfaction_goal": 4,
-                            "orientation_customer_understanding": 4,
-                            "orientation_value_creation": 4,
-                            "orientation_relationship_key": 4,
-                            "complaint_share": "30_50pct",
-                            "complaint_opportunity": 4,
-                            "channel_strategy": "multi_silo",
-                            "outsourcing": "partial",
-                            "software": "in_house",
-                            "engagement_measures": ["satisfaction_survey"],
-                            "agent_kpis": ["customer_satisfaction"],
-                        },
-                    }
+                        "value": EXAMPLE_ANSWERS,
+                    },
+                    "partial": {
+                        "summary": "Conditional answers left out, one that does not apply",
+                        "description": "phone_aht and email_fcr are left out (scored as "
+                        "unanswered); mail_delay does not apply (mail_open is false): it is "
+                        "ignored and listed in ignored_answers.",
+                        "value": EXAMPLE_PARTIAL_ANSWERS,
+                    },
                 },
             }
         },
@@ -102,7 +117,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _answers(request: Request) -> Answers | JSONResponse:
+async def _answers(request: Request) -> PartialAnswers | JSONResponse:
     try:
         body = json.loads(await request.body() or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -118,14 +133,18 @@ async def _answers(request: Request) -> Answers | JSONResponse:
             ),
         )
     try:
-        return validate_answers(body)
+        return validate_partial_answers(body)
     except InvalidAnswers as invalid:
         return problem(
             request, 422, INVALID_ANSWERS, errors=field_errors(invalid.errors, api_locale(request))
         )
 
 
-@router.get("/questionnaire", summary="The questionnaire: ids, kinds, options, labels, conditions")
+@router.get(
+    "/questionnaire",
+    summary="The questionnaire: ids, kinds, options, labels, conditions",
+    responses={200: responses.json_response("The questionnaire", responses.QUESTIONNAIRE)},
+)
 def questionnaire() -> dict[str, Any]:
     return questionnaire_payload()
 
@@ -134,14 +153,15 @@ def questionnaire() -> dict[str, Any]:
     "/score",
     summary="Score an answer set (stores nothing)",
     openapi_extra=ANSWERS_BODY,
-    responses=ERRORS,
+    responses={**ERRORS, 200: responses.json_response("The result", responses.SCORE)},
 )
 async def score(request: Request, assessor: AssessorDep) -> Response:
     answers = await _answers(request)
     if isinstance(answers, JSONResponse):
         return answers
-    result = assessor.assess(answers)
-    return JSONResponse(result_payload(result, api_locale(request)))
+    locale = api_locale(request)
+    payload = result_payload(assessor.assess(answers.answers), locale)
+    return JSONResponse({**payload, "ignored_answers": field_errors(answers.set_aside, locale)})
 
 
 @router.post(
@@ -149,7 +169,11 @@ async def score(request: Request, assessor: AssessorDep) -> Response:
     summary="Score and store an answer set",
     status_code=201,
     openapi_extra=ANSWERS_BODY,
-    responses={**ERRORS, 409: problem_response("The Idempotency-Key was used for another body.")},
+    responses={
+        **ERRORS,
+        201: responses.json_response("Stored: the result and its links", responses.CREATED),
+        409: problem_response("The Idempotency-Key was used for another body."),
+    },
 )
 async def create_assessment(
     request: Request,
@@ -176,8 +200,10 @@ async def create_assessment(
     if isinstance(answers, JSONResponse):
         return answers
     locale = api_locale(request)
-    result = assessor.assess(answers)
-    created = assessments.store(session, result, assessor.reference, answers.to_text(), locale)
+    result = assessor.assess(answers.answers)
+    created = assessments.store(
+        session, result, assessor.reference, answers.answers.to_text(), locale
+    )
     base = str(request.base_url)
     payload: dict[str, Any] = {
         "replayed": False,
@@ -186,6 +212,7 @@ async def create_assessment(
         "manage_url": f"{base}m/{created.manage_secret}",
         "manage_secret": created.manage_secret,
         "result": assessments.api_payload_of(created.assessment, locale),
+        "ignored_answers": field_errors(answers.set_aside, locale),
     }
     if key_hash is not None:
         _remember(session, key_hash, body_hash, payload)
@@ -214,7 +241,11 @@ def _remember(session: Session, key_hash: str, body_hash: str, payload: dict[str
 @router.get(
     "/assessments/{share_token}",
     summary="A stored result, as it was computed",
-    responses={404: problem_response("No assessment has this share token.")},
+    responses={
+        200: responses.json_response("The stored result", responses.RESULT),
+        404: problem_response("No assessment has this share token."),
+        422: problem_response("The request is malformed."),
+    },
 )
 def get_assessment(share_token: str, request: Request, session: SessionDep) -> Response:
     assessment = assessments.by_share(session, share_token)
@@ -223,7 +254,11 @@ def get_assessment(share_token: str, request: Request, session: SessionDep) -> R
     return JSONResponse(assessments.api_payload_of(assessment, api_locale(request)))
 
 
-@router.get("/benchmarks", summary="The reference figures, with their sources and edition")
+@router.get(
+    "/benchmarks",
+    summary="The reference figures, with their sources and edition",
+    responses={200: responses.json_response("The reference figures", responses.BENCHMARKS)},
+)
 def benchmarks(assessor: AssessorDep) -> dict[str, Any]:
     return {
         "edition": assessor.reference.edition,

@@ -5,6 +5,9 @@ Two entry points:
   strict: ``"true"`` is not a boolean and ``50.0`` is not a percentage.
 - ``parse_text_answers`` first reads text values (an HTML form, a CSV cell) into those types,
   then the same validation applies.
+``validate_partial_answers`` is the partner API's reading of typed values: conditional
+questions may be left out, and well-formed answers to questions that do not apply are set
+aside and reported instead of refused.
 """
 
 from __future__ import annotations
@@ -274,25 +277,62 @@ def _is_blank(question: Question, value: object) -> bool:
 def validate_answers(raw: Mapping[str, object], *, drop_inapplicable: bool = False) -> Answers:
     """Checks a whole answer set and returns it typed, or raises InvalidAnswers listing every
     faulty field. ``drop_inapplicable`` silently ignores answers to questions that do not apply
-    (an HTML form keeps a closed channel's delay in its hidden fields); the API leaves it off
-    so that a partner learns its payload is inconsistent."""
+    (an HTML form keeps a closed channel's delay in its hidden fields); without it an answer to
+    a question that does not apply is an error."""
+    answers, _ = _validate(raw, drop_inapplicable=drop_inapplicable, partial=False)
+    return answers
+
+
+@dataclass(frozen=True)
+class PartialAnswers:
+    answers: Answers
+    set_aside: tuple[FieldError, ...]
+    """Well-formed answers to questions that do not apply, ignored (code ``not_applicable``)."""
+
+
+def validate_partial_answers(raw: Mapping[str, object]) -> PartialAnswers:
+    """The partner API's reading: every value must be well formed and every question asked
+    unconditionally must be answered, but a question that applies only under a condition may be
+    left out (scored as unanswered: the factor is left out and the confidence says so), and a
+    well-formed answer to a question that does not apply is set aside and reported rather than
+    refused. A partner's own form need not mirror our conditions, and the API's JSON Schema can
+    then state exactly what is accepted without cross-field rules."""
+    answers, set_aside = _validate(raw, drop_inapplicable=True, partial=True)
+    return PartialAnswers(answers, tuple(set_aside))
+
+
+def _validate(
+    raw: Mapping[str, object], *, drop_inapplicable: bool, partial: bool
+) -> tuple[Answers, list[FieldError]]:
     errors: list[FieldError] = [
         _error(key, "unknown_question") for key in raw if key not in QUESTIONNAIRE
     ]
+    set_aside: list[FieldError] = []
     values: dict[str, AnswerValue] = {}
     for question in QUESTIONNAIRE.questions():
         given = raw.get(question.id)
         state = applicability(question, values)
         if state == "does_not_apply":
-            if not _is_blank(question, given) and not drop_inapplicable:
-                reason = _not_applicable_reason(question)
-                errors.append(
-                    _error(question.id, "not_applicable", reason_fr=reason.fr, reason_en=reason.en)
+            if question.id in raw and (partial or not drop_inapplicable):
+                malformed = (
+                    _wrong_type(question) if given is None else _check_value(question, given)[1]
                 )
+                reason = _not_applicable_reason(question)
+                ignored = _error(
+                    question.id, "not_applicable", reason_fr=reason.fr, reason_en=reason.en
+                )
+                if not partial:
+                    errors.append(ignored)  # even null or []: the key should be absent
+                elif malformed is not None:
+                    errors.append(malformed)  # set aside only what is well formed
+                else:
+                    set_aside.append(ignored)
             continue
         if question.id in raw and raw[question.id] is None:
             errors.append(_wrong_type(question))  # an explicit null is not an answer
             continue
+        if partial and question.applies_when is not None and _is_blank(question, given):
+            continue  # unanswered
         if _is_blank(question, given):
             if question.required and state == "applies":
                 errors.append(_error(question.id, "required"))
@@ -306,7 +346,7 @@ def validate_answers(raw: Mapping[str, object], *, drop_inapplicable: bool = Fal
             values[question.id] = value
     if errors:
         raise InvalidAnswers(errors)
-    return Answers(values)
+    return Answers(values), set_aside
 
 
 _TRUE = {"true", "yes", "oui", "1", "on"}

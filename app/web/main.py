@@ -10,6 +10,7 @@ from sqlmodel import Session
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import v1 as api_v1
+from app.api.openapi import add_response_examples
 from app.api.partner import ApiCorsMiddleware
 from app.services import drafts
 from app.services.assessment_service import assessor_for
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(workspaces.router)
     app.include_router(api_v1.router)
     errors.register(app)
+    add_response_examples(app, lambda: assessor_for(settings.reference_data_dir))
     return app
 
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import text
@@ -182,3 +183,54 @@ async def test_openapi_documents_the_api_only(api: httpx.AsyncClient) -> None:
     body = schema["paths"]["/api/v1/score"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"]["additionalProperties"] is False
     assert "examples" in body
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_every_response_example_is_valid_against_its_own_schema(
+    api: httpx.AsyncClient,
+) -> None:
+    document = (await api.get("/openapi.json")).json()
+    checked = 0
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                for media in response.get("content", {}).values():
+                    if "examples" not in media:
+                        continue
+                    validator = jsonschema_rs.Draft202012Validator(media["schema"])
+                    for example in media["examples"].values():
+                        validator.validate(example["value"])
+                        checked += 1
+    assert checked >= 4
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_partner_may_leave_conditional_answers_out_and_gets_told_what_was_ignored(
+    api: httpx.AsyncClient,
+) -> None:
+    raw = dict(PERSONAS["classiques"][0].answers)
+    assert raw["phone_open"] is True
+    assert raw["mail_open"] is False
+    del raw["phone_delay"]
+    raw["mail_delay"] = "3_7d"
+    response = await api.post("/api/v1/score?lang=fr", json=raw)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["confidence"] == "reduced"
+    assert "phone_delay" in {p["question"] for p in body["factor_pulls"] if p["left_out"]}
+    assert body["ignored_answers"] == [
+        {
+            "pointer": "/mail_delay",
+            "field": "mail_delay",
+            "code": "not_applicable",
+            "detail": body["ignored_answers"][0]["detail"],
+        }
+    ]
+    assert "courrier" in body["ignored_answers"][0]["detail"].lower()
+    stored = await api.post("/api/v1/assessments", json=raw)
+    assert stored.status_code == 201
+    assert [n["field"] for n in stored.json()["ignored_answers"]] == ["mail_delay"]
+    # the same body with a malformed value where the question does not apply is refused
+    refused = await api.post("/api/v1/score", json={**raw, "mail_delay": None})
+    assert refused.status_code == 422
+    assert [e["pointer"] for e in refused.json()["errors"]] == ["/mail_delay"]
