@@ -17,7 +17,7 @@ from app.services.assessment_service import assessor_for
 from app.services.partners import RateLimiter
 from app.settings import Settings, get_settings
 from app.storage.db import engine_for
-from app.web import assessment, errors, health, pages, results, static, workspaces
+from app.web import api_docs, assessment, errors, health, pages, results, static, workspaces
 from app.web import logging as access_logs
 from app.web.middleware import CsrfMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
 
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(results.router)
     app.include_router(workspaces.router)
     app.include_router(api_v1.router)
+    app.include_router(api_docs.router)
     errors.register(app)
     add_response_examples(app, lambda: assessor_for(settings.reference_data_dir))
     return app
