@@ -15,6 +15,34 @@ from app.core.answers import validate_partial_answers
 from app.core.assessment import Assessor
 from app.services.result_payload import result_payload
 
+DESCRIPTION = """\
+Scores a customer service against the three maturity levels of the 2022 *Baromètre des KPIs de
+la Relation Client*, compares it with its sector and with all respondents, and recommends what
+to do next. Every figure carries its source section in the report.
+
+**Answers.** Every unconditional question must be answered and every value well formed, or
+the call gets `422` (`application/problem+json`, one entry per field with its JSON pointer, in
+the language of `lang` or `Accept-Language`). A conditional question (e.g. `phone_delay`, asked
+when `phone_open` is true) may be left out: it is scored as unanswered and `confidence` says
+`reduced`. A well-formed answer to a question that does not apply is ignored and listed in
+`ignored_answers`.
+
+**Keys.** Send your partner key in `X-API-Key`: it carries your rate limit (`429` with
+`Retry-After`) and the browser origins allowed to call from a page (CORS). Calls without a key
+work with a lower limit per address.
+
+**Embedding the questionnaire.** On a page of an origin your key allows:
+
+```html
+<iframe src="https://BENCHMARK-HOST/embed/<key prefix>?lang=fr"
+        title="Baromètre de maturité du service client"
+        style="width:100%;min-height:900px;border:0" loading="lazy"></iframe>
+```
+
+No other origin may frame it. The embedded questionnaire needs no cookie; the result appears
+in the frame with its share link and private link, which open on our site.
+"""
+
 EXAMPLE_BASE = "https://benchmark.example"
 EXAMPLE_SHARE = "s4mpl3-sh4r3-t0k3n-xxxxxxxxxxxx"
 EXAMPLE_MANAGE = "s4mpl3-m4n4g3-s3cr3t-xxxxxxxxxx"

@@ -99,3 +99,14 @@ class RateLimiter:
                 return 0.0
             self._buckets[caller] = (tokens, moment)
             return (1.0 - tokens) / per_second
+
+
+def by_prefix(session: Session, prefix: str) -> PartnerKey | None:
+    """The active key with this public prefix: how an embedding partner is named in URLs (the
+    prefix reveals nothing of the key itself)."""
+    if not (1 <= len(prefix) <= 12) or not prefix.isalnum():
+        return None
+    record = session.exec(select(PartnerKey).where(col(PartnerKey.prefix) == prefix)).first()
+    if record is None or record.revoked_at is not None:
+        return None
+    return record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -10,9 +11,9 @@ from sqlmodel import Session
 
 from app.core.answers import validate_text_answers
 from app.core.assessment import Assessor
+from app.core.questionnaire import FormStep
 from app.core.vocabulary import Locale
 from app.services import assessments, drafts, questionnaire_flow
-from app.settings import Settings
 from app.storage.db import sessions
 from app.storage.tables import Draft
 from app.web.deps import AssessorDep, LocaleDep, SettingsDep, csrf_protect
@@ -84,6 +85,7 @@ def _step_context(
     raw: questionnaire_flow.RawAnswers,
     errors: dict[str, object],
     draft: Draft | None,
+    action: str | None = None,
 ) -> dict[str, object]:
     first_error = next((q.id for q in view.questions if q.id in errors), None)
     return {
@@ -93,7 +95,55 @@ def _step_context(
         "first_error": first_error,
         "resume_token": draft.token if draft else None,
         "unknown_suffix": questionnaire_flow.UNKNOWN_SUFFIX,
+        "action": action or _step_url(view.step.id),
     }
+
+
+@dataclass(frozen=True)
+class Advance:
+    """Where a submitted step leads: ``to`` another step (``None``: the questionnaire is
+    finished), in language ``lang`` if the user switched, or back to the same step with
+    ``errors``. The draft already holds everything typed, valid or not."""
+
+    draft: Draft
+    view: questionnaire_flow.StepView
+    to: str | None = None
+    lang: str | None = None
+    errors: dict[str, object] = field(default_factory=dict)
+
+
+async def advance(
+    request: Request, session: Session, step: FormStep, draft: Draft | None
+) -> Advance:
+    """The one reading of a submitted step, for the site and for the embedded questionnaire."""
+    form = await request.form()
+    values: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            values.setdefault(key, []).append(value)
+    action = (values.get("action") or ["next"])[-1]
+    # keep everything typed, valid or not, before deciding where to go
+    draft = drafts.save(session, draft, questionnaire_flow.collect(step, values))
+    view = questionnaire_flow.view(step, draft.answers)
+    if action.startswith("lang:"):  # the language switch inside the form: save, then switch
+        return Advance(draft, view, to=step.id, lang=action.removeprefix("lang:"))
+    if action == "back":
+        return Advance(draft, view, to=view.previous or step.id)
+    errors = questionnaire_flow.errors(draft.answers, view.questions)
+    if errors:
+        return Advance(draft, view, to=step.id, errors=dict(errors))
+    return Advance(draft, view, to=view.next)
+
+
+def complete(
+    session: Session, draft: Draft, assessor: Assessor, locale: Locale
+) -> assessments.Created | FormStep:
+    """Stores the assessment if every step is complete; otherwise the first step to finish."""
+    incomplete = questionnaire_flow.first_incomplete(draft.answers)
+    if incomplete is not None:
+        return incomplete
+    outcome = assessor.assess(validate_text_answers(draft.answers))
+    return assessments.store(session, outcome, assessor.reference, draft.answers, locale, draft)
 
 
 @router.post("/step/{step_id}", response_class=HTMLResponse)
@@ -109,50 +159,18 @@ async def submit_step(
     step = questionnaire_flow.step_by_id(step_id)
     if step is None:
         raise HTTPException(status_code=404)
-    form = await request.form()
-    values: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            values.setdefault(key, []).append(value)
-    action = (values.get("action") or ["next"])[-1]
-    # keep everything typed, valid or not, before deciding where to go
-    draft = drafts.save(session, draft, questionnaire_flow.collect(step, values))
-    raw = draft.answers
-    view = questionnaire_flow.view(step, raw)
-    if action.startswith("lang:"):  # the language switch inside the form: save, then switch
-        return _redirect(
-            f"{_step_url(step.id)}?lang={action.removeprefix('lang:')}", draft, settings
-        )
-    if action == "back":
-        return _redirect(_step_url(view.previous or step.id), draft, settings)
-    errors = questionnaire_flow.errors(raw, view.questions)
-    if errors:
-        return render(
-            request,
-            "assessment_step.html",
-            _step_context(view, raw, dict(errors), draft),
-            status_code=422,
-        )
-    if view.next is not None:
-        return _redirect(_step_url(view.next), draft, settings)
-    return _complete(request, session, settings, draft, assessor, locale)
-
-
-def _complete(
-    request: Request,
-    session: Session,
-    settings: Settings,
-    draft: Draft,
-    assessor: Assessor,
-    locale: Locale,
-) -> Response:
-    """The last step passed: if every step is complete, store the assessment and show it."""
-    raw = draft.answers
-    incomplete = questionnaire_flow.first_incomplete(raw)
-    if incomplete is not None:
-        return _redirect(_step_url(incomplete.id), draft, settings)
-    outcome = assessor.assess(validate_text_answers(raw))
-    created = assessments.store(session, outcome, assessor.reference, raw, locale, draft)
+    outcome = await advance(request, session, step, draft)
+    draft = outcome.draft
+    if outcome.errors:
+        context = _step_context(outcome.view, draft.answers, outcome.errors, draft)
+        return render(request, "assessment_step.html", context, status_code=422)
+    if outcome.lang:
+        return _redirect(f"{_step_url(step.id)}?lang={outcome.lang}", draft, settings)
+    if outcome.to is not None:
+        return _redirect(_step_url(outcome.to), draft, settings)
+    created = complete(session, draft, assessor, locale)
+    if isinstance(created, FormStep):
+        return _redirect(_step_url(created.id), draft, settings)
     response = _redirect(f"/r/{created.share_token}")
     response.delete_cookie(settings.draft_cookie)
     # the manage link is shown once, on the next page, then only its digest remains

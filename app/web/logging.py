@@ -1,16 +1,18 @@
-"""Access logs without secrets: the capability tokens in /r/, /m/, /w/, /i/ and the resume
-links are replaced by their first characters."""
+"""Access logs without secrets: every capability token in a path (share, manage, dashboard and
+invitation links, resume links, the embedded questionnaire's draft and result) is replaced by
+its first characters. Tokens are at least 22 URL-safe characters and no page or asset name is
+that long without a dot, so any such path segment is taken for a token."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_TOKEN_IN_PATH = re.compile(r"(/(?:r|m|w|i|assessment/resume)/)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
+_TOKEN_IN_PATH = re.compile(r"/([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{16,}(?=[/?#\s\"]|$)")
 
 
 def redact(text: str) -> str:
-    return _TOKEN_IN_PATH.sub(r"\1\2…", text)
+    return _TOKEN_IN_PATH.sub(r"/\1…", text)
 
 
 class RedactTokens(logging.Filter):

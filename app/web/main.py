@@ -10,14 +10,24 @@ from sqlmodel import Session
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import v1 as api_v1
-from app.api.openapi import add_response_examples
+from app.api.openapi import DESCRIPTION, add_response_examples
 from app.api.partner import ApiCorsMiddleware
 from app.services import drafts
 from app.services.assessment_service import assessor_for
 from app.services.partners import RateLimiter
 from app.settings import Settings, get_settings
 from app.storage.db import engine_for
-from app.web import api_docs, assessment, errors, health, pages, results, static, workspaces
+from app.web import (
+    api_docs,
+    assessment,
+    embed,
+    errors,
+    health,
+    pages,
+    results,
+    static,
+    workspaces,
+)
 from app.web import logging as access_logs
 from app.web.middleware import CsrfMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
 
@@ -37,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Customer-service maturity benchmark",
+        description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
         docs_url=None,
@@ -58,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(assessment.router)
     app.include_router(results.router)
+    app.include_router(embed.router)
     app.include_router(workspaces.router)
     app.include_router(api_v1.router)
     app.include_router(api_docs.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -14,12 +15,21 @@ from app.web.i18n import from_accept_language, parse_locale
 # plotly.js creates one empty <style> element and fills it through the CSSOM; the hash is that
 # of the empty string, so it allows exactly that element and no inline style with content.
 EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
-CONTENT_SECURITY_POLICY = (
+_POLICY_WITHOUT_FRAMING = (
     f"default-src 'self'; script-src 'self'; style-src 'self' {EMPTY_STYLE_HASH}; "
     "img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    "form-action 'self'"
 )
+CONTENT_SECURITY_POLICY = f"{_POLICY_WITHOUT_FRAMING}; frame-ancestors 'none'"
+
+
+def framed_policy(origins: Iterable[str]) -> str:
+    """The same policy, but these origins (a partner's, already normalised) may frame the page."""
+    allowed = " ".join(sorted(origins)) or "'none'"
+    return f"{_POLICY_WITHOUT_FRAMING}; frame-ancestors {allowed}"
+
+
 ONE_YEAR = 60 * 60 * 24 * 365
 
 

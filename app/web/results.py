@@ -32,13 +32,14 @@ def _not_found() -> HTTPException:
     return HTTPException(status_code=404)
 
 
-def _page(
+def result_page(
     request: Request,
     assessment: Assessment,
     locale: LocaleDep,
     mode: str,
     share_url: str | None = None,
     manage_url: str | None = None,
+    extra: dict[str, object] | None = None,
 ) -> Response:
     page = assessments.page_of(assessment, locale)
     response = render(
@@ -53,6 +54,7 @@ def _page(
             "manage_url": manage_url,
             "completed_on": _day(assessment.created_at, locale),
             "company": assessment.company,
+            **(extra or {}),
         },
     )
     response.headers.update(NOINDEX)
@@ -69,10 +71,10 @@ def shared(token: str, request: Request, session: SessionDep, locale: LocaleDep)
     if secret and digest(secret) == assessment.manage_hash:
         # the person who just completed it, in the 10 minutes that follow: the private link is
         # shown (a reload or a language switch keeps it), then only its digest remains
-        return _page(
+        return result_page(
             request, assessment, locale, "owner", share_url, f"{request.base_url}m/{secret}"
         )
-    return _page(request, assessment, locale, "shared", share_url)
+    return result_page(request, assessment, locale, "shared", share_url)
 
 
 @router.get("/m/{secret}", response_class=HTMLResponse)
@@ -80,7 +82,9 @@ def manage(secret: str, request: Request, session: SessionDep, locale: LocaleDep
     assessment = assessments.by_manage(session, secret)
     if assessment is None:
         raise _not_found()
-    return _page(request, assessment, locale, "manage", manage_url=f"{request.base_url}m/{secret}")
+    return result_page(
+        request, assessment, locale, "manage", manage_url=f"{request.base_url}m/{secret}"
+    )
 
 
 @router.post("/m/{secret}/retake", include_in_schema=False)

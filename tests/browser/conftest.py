@@ -121,25 +121,31 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """The real app (its own SQLite file) served by uvicorn in a thread; yields its base URL."""
+def live_database_url() -> Iterator[str]:
+    """The live server's SQLite file (tests reach it directly, e.g. to create a partner key)."""
     with tempfile.TemporaryDirectory(prefix="browser-tier-") as tmp:
-        app = create_app(Settings(database_url=f"sqlite:///{tmp}/app.db"))
-        port = _free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start for the browser tests")
-            time.sleep(0.02)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+        yield f"sqlite:///{tmp}/app.db"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url: str) -> Iterator[str]:
+    """The real app served by uvicorn in a thread; yields its base URL."""
+    app = create_app(Settings(database_url=live_database_url))
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the app did not start for the browser tests")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

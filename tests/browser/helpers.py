@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Error, Page, expect
+from playwright.sync_api import ConsoleMessage, Error, Frame, Page, expect
 
 from app.core.answers import validate_answers
 from app.core.assessment import Assessor
@@ -20,9 +20,14 @@ from app.reference.loader import default_reference
 from tests.personas import PERSONAS
 
 AXE_JS = Path(__file__).resolve().parent / "assets" / "axe.min.js"
-STEP_URL = re.compile(r"/assessment/step/(?P<step>[a-z_]+)")
-RESULT_URL = re.compile(r"/r/[A-Za-z0-9_-]{16,}$")
-"""A completed questionnaire is stored and shown at its share link."""
+STEP_URL = re.compile(r"/step/(?P<step>[a-z_]+)")
+RESULT_URL = re.compile(
+    r"/r/[A-Za-z0-9_-]{16,}$|/embed/[a-z0-9]+/done/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+$"
+)
+"""A completed questionnaire is stored and shown at its share link (in a partner's frame: at
+the embed's result page)."""
+Surface = Page | Frame
+"""The site's own page, or the frame a partner's page shows it in."""
 NEXT = 'button[name="action"][value="next"]'
 BACK = 'button[name="action"][value="back"]'
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -39,7 +44,7 @@ class BrowserDraft:
     """The stored result's share link (path)."""
 
 
-def on_result(page: Page) -> bool:
+def on_result(page: Surface) -> bool:
     return RESULT_URL.search(page.url.split("?")[0]) is not None
 
 
@@ -57,12 +62,12 @@ def core_cluster(answers: dict[str, Any]) -> str:
     return str(_assessor().model.place(validate_answers(answers)).cluster)
 
 
-def current_step(page: Page) -> str | None:
+def current_step(page: Surface) -> str | None:
     match = STEP_URL.search(page.url)
     return match.group("step") if match else None
 
 
-def step_questions(page: Page) -> tuple[Question, ...]:
+def step_questions(page: Surface) -> tuple[Question, ...]:
     step = current_step(page)
     assert step is not None, f"not on a questionnaire step: {page.url}"
     return _STEPS[step].questions
@@ -74,7 +79,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def fill_question(page: Page, question: Question, value: Any) -> None:
+def fill_question(page: Surface, question: Question, value: Any) -> None:
     qid = question.id
     if question.kind in ("percent", "integer"):
         if value == "dont_know":
@@ -88,7 +93,7 @@ def fill_question(page: Page, question: Question, value: Any) -> None:
         page.check(f'[name="{qid}"][value="{_text(value)}"]')
 
 
-def fill_step(page: Page, answers: dict[str, Any], skip: Iterable[str] = ()) -> list[str]:
+def fill_step(page: Surface, answers: dict[str, Any], skip: Iterable[str] = ()) -> list[str]:
     """Answer every question of the current page that the answer set covers and that the
     page shows; returns the ids answered."""
     skipped = set(skip)
@@ -103,7 +108,7 @@ def fill_step(page: Page, answers: dict[str, Any], skip: Iterable[str] = ()) -> 
     return answered
 
 
-def submit(page: Page, action: str = NEXT) -> int:
+def submit(page: Surface, action: str = NEXT) -> int:
     """Press a form button; returns the status of the page the browser ends on."""
     with page.expect_navigation() as navigation:
         page.click(action)
@@ -112,7 +117,7 @@ def submit(page: Page, action: str = NEXT) -> int:
     return response.status
 
 
-def complete_questionnaire(page: Page, answers: dict[str, Any], *, start: bool = True) -> None:
+def complete_questionnaire(page: Surface, answers: dict[str, Any], *, start: bool = True) -> None:
     """From the start (or the current step), fill each page and press Next until the result."""
     if start:
         page.goto("/assessment")

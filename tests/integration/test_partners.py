@@ -112,14 +112,16 @@ def test_the_admin_command_creates_lists_and_revokes(
         assert (
             admin(["keys", "create", "--name", "Magazine", "--origin", "https://mag.example"]) == 0
         )
-        key = capsys.readouterr().out.strip()
+        created = capsys.readouterr()
+        key = created.out.strip()
         assert key.startswith("csmb_")
+        prefix = key.split("_")[1]
+        assert f'<iframe src="https://BENCHMARK-HOST/embed/{prefix}?lang=fr"' in created.err
         assert admin(["keys", "list"]) == 0
         listed = capsys.readouterr().out
         assert "active" in listed
         assert "https://mag.example" in listed
         assert key not in listed
-        prefix = key.split("_")[1]
         assert admin(["keys", "revoke", prefix]) == 0
         assert admin(["keys", "list"]) == 0
         assert "revoked" in capsys.readouterr().out

@@ -105,6 +105,31 @@ def test_every_page_string_exists_in_both_catalogs() -> None:
     assert translations("fr").gettext("Next") == "Suivant"
 
 
+def test_every_string_of_the_templates_is_in_the_catalogs() -> None:
+    """A new ``_()`` in a template with no catalog entry would show English on French pages."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from app.web.i18n import LOCALES_DIR
+    from app.web.templating import TEMPLATES_DIR
+
+    def singular(message: object) -> str:
+        return str(message[0] if isinstance(message, tuple | list) else message)
+
+    found = {
+        singular(message[2])
+        for message in extract_from_dir(
+            str(TEMPLATES_DIR),
+            method_map=[("**.html", "jinja2")],
+            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+        )
+    }
+    assert len(found) > 50
+    with (LOCALES_DIR / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        french = {singular(m.id) for m in read_po(handle) if m.id}
+    assert sorted(found - french) == []
+
+
 async def test_unknown_pages_get_a_page_in_the_users_language(client: httpx.AsyncClient) -> None:
     french = await client.get("/nowhere", headers={"Accept": "text/html"})
     assert french.status_code == 404
