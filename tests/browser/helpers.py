@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Error, Frame, Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Frame, Page, expect
 
 from app.core.answers import validate_answers
 from app.core.assessment import Assessor
@@ -216,3 +216,35 @@ def core_probabilities(answers: dict[str, Any]) -> dict[str, float]:
     """The core's probability for each cluster with these answers, without any web layer."""
     placement = _assessor().model.place(validate_answers(answers))
     return {cluster: float(p) for cluster, p in placement.probabilities.items()}
+
+
+class WireBytes:
+    """Bytes on the wire of every response a page receives from now on (CDP
+    encodedDataLength: headers and compressed bodies), with the browser cache off."""
+
+    def __init__(self, context: BrowserContext, page: Page) -> None:
+        self.received: dict[str, float] = {}
+        self.urls: dict[str, str] = {}
+        cdp = context.new_cdp_session(page)
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+
+    def _response(self, event: dict[str, Any]) -> None:
+        self.urls[event["requestId"]] = event["response"]["url"]
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        self.received[event["requestId"]] = event["encodedDataLength"]
+
+    @property
+    def total(self) -> int:
+        return int(sum(self.received.values()))
+
+    def detail(self) -> str:
+        """Each transferred response by file name (inline data: URLs transfer nothing)."""
+        return ", ".join(
+            f"{self.urls.get(rid, rid).rsplit('/', 1)[-1].split('?')[0]}={int(size)}"
+            for rid, size in self.received.items()
+            if not self.urls.get(rid, "").startswith("data:")
+        )

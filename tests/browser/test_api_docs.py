@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import ConsoleErrors
+from tests.browser.helpers import ConsoleErrors, WireBytes
 
 # Chromium logs a CSP refusal on the console too; the event also catches a report-only one
 RECORD_CSP_VIOLATIONS = """
@@ -52,28 +52,13 @@ def test_docs_first_load_weight(new_context: Any) -> None:
     drawn the operations: the page, its stylesheets and scripts, and the schema."""
     context = new_context()
     page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    received: dict[str, float] = {}
-    urls: dict[str, str] = {}
-    cdp.on(
-        "Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"])
-    )
-    cdp.on(
-        "Network.loadingFinished",
-        lambda e: received.__setitem__(e["requestId"], e["encodedDataLength"]),
-    )
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    wire = WireBytes(context, page)
 
     page.goto("/docs")
     expect(page.locator('.opblock [data-path="/api/v1/score"]')).to_be_visible(timeout=15_000)
     page.wait_for_load_state("networkidle")
 
-    total = int(sum(received.values()))
-    detail = ", ".join(
-        f"{urls.get(rid, rid).rsplit('/', 1)[-1].split('?')[0]}={int(size)}"
-        for rid, size in received.items()
-        if not urls.get(rid, "").startswith("data:")  # the stylesheet's icons: no transfer
-    )
+    total = wire.total
+    detail = wire.detail()
     print(f"\n/docs first load: {total} bytes ({total / 1024:.1f} KB): {detail}")
     assert total <= MAX_DOCS_BYTES, f"{total} bytes > {MAX_DOCS_BYTES}: {detail}"

@@ -8,7 +8,13 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import BrowserDraft, ConsoleErrors, on_result, wait_for_charts
+from tests.browser.helpers import (
+    BrowserDraft,
+    ConsoleErrors,
+    WireBytes,
+    on_result,
+    wait_for_charts,
+)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 MAX_RESULT_BYTES = 600 * 1024  # issue 3: at most 600 KB compressed, all assets included
@@ -47,32 +53,19 @@ def test_result_page_first_load_weighs_at_most_600_kb_compressed(
     bodies) are summed."""
     context = new_context(storage_state=completed_draft.storage_state)
     page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    received: dict[str, float] = {}
-    urls: dict[str, str] = {}
-    cdp.on(
-        "Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"])
-    )
-    cdp.on(
-        "Network.loadingFinished",
-        lambda e: received.__setitem__(e["requestId"], e["encodedDataLength"]),
-    )
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    wire = WireBytes(context, page)
 
     page.goto(completed_draft.result_path)
     wait_for_charts(page)
     page.wait_for_load_state("networkidle")
 
-    total = int(sum(received.values()))
-    detail = ", ".join(
-        f"{urls.get(rid, rid).rsplit('/', 1)[-1]}={int(size)}" for rid, size in received.items()
-    )
+    total = wire.total
+    detail = wire.detail()
     print(
         f"\nresult page first load: {total} bytes ({total / 1024:.1f} KB)"
-        f" over {len(received)} responses: {detail}"
+        f" over {len(wire.received)} responses: {detail}"
     )
-    assert len(received) >= 3, "the page, its stylesheet and its scripts at least"
+    assert len(wire.received) >= 3, "the page, its stylesheet and its scripts at least"
     assert total <= MAX_RESULT_BYTES, f"{total} bytes > {MAX_RESULT_BYTES}: {detail}"
 
 
