@@ -12,14 +12,23 @@ from app.core.vocabulary import Locale
 from app.services.assessment_service import assessor_for
 from app.settings import Settings, get_settings
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+async def app_settings(request: Request) -> Settings:
+    """The settings the app was made with (``create_app`` keeps them on ``app.state``); the
+    environment's for an app that keeps none. A plain attribute read, not a dependency
+    override: with any override set FastAPI re-solves every dependency's signature per call."""
+    settings: Settings | None = getattr(request.app.state, "settings", None)
+    return settings if settings is not None else get_settings()
 
 
-def get_assessor(settings: SettingsDep) -> Assessor:
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+
+
+async def get_assessor(settings: SettingsDep) -> Assessor:
     return assessor_for(settings.reference_data_dir)
 
 
-def get_locale(request: Request) -> Locale:
+async def get_locale(request: Request) -> Locale:
     """Set by LocaleMiddleware from the user's choice, then Accept-Language."""
     locale: Locale = request.state.locale
     return locale

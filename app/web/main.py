@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.state.settings = settings  # read by deps.SettingsDep
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CsrfMiddleware, secure=settings.secure_cookies)
