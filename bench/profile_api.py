@@ -97,9 +97,7 @@ async def per_request(app: ASGIApp, path: str, bodies: list[bytes], count: int) 
 
 def endpoint_work(raw: list[dict[str, Any]], count: int, settings: Settings) -> dict[str, float]:
     """The endpoint's own steps, milliseconds each per request."""
-    from fastapi.responses import JSONResponse
-
-    dumps = JSONResponse(None).render  # the API's JSON rendering
+    from app.api.rendering import dumps  # the API's JSON rendering
 
     assessor = assessor_for(settings.reference_data_dir)
     timings: dict[str, float] = {}

@@ -26,6 +26,7 @@ from app.api.problems import (
     problem,
     problem_response,
 )
+from app.api.rendering import FastJSONResponse
 from app.api.schema import answers_json_schema, questionnaire_payload
 from app.core.answers import Answers, InvalidAnswers, validate_answers
 from app.core.text import t
@@ -141,7 +142,7 @@ async def score(request: Request, assessor: AssessorDep) -> Response:
     if isinstance(answers, JSONResponse):
         return answers
     result = assessor.assess(answers)
-    return JSONResponse(result_payload(result, api_locale(request)))
+    return FastJSONResponse(result_payload(result, api_locale(request)))
 
 
 @router.post(
@@ -189,7 +190,7 @@ async def create_assessment(
     }
     if key_hash is not None:
         _remember(session, key_hash, body_hash, payload)
-    return JSONResponse(payload, status_code=201)
+    return FastJSONResponse(payload, status_code=201)
 
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -220,7 +221,7 @@ def get_assessment(share_token: str, request: Request, session: SessionDep) -> R
     assessment = assessments.by_share(session, share_token)
     if assessment is None:
         return problem(request, 404, NOT_FOUND)
-    return JSONResponse(assessments.api_payload_of(assessment, api_locale(request)))
+    return FastJSONResponse(assessments.api_payload_of(assessment, api_locale(request)))
 
 
 @router.get("/benchmarks", summary="The reference figures, with their sources and edition")
