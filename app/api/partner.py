@@ -18,7 +18,7 @@ from app.api.problems import TOO_MANY, UNAUTHORIZED, ApiProblem
 from app.services import partners
 from app.storage.db import engine_for
 from app.storage.tables import PartnerKey
-from app.web.deps import SettingsDep
+from app.web.deps import settings_of
 from app.web.middleware import RawHeaders, on_response_start
 
 API_KEY_HEADER = "x-api-key"
@@ -30,13 +30,14 @@ def _partner(database_url: str, key: str) -> PartnerKey | None:
         return partners.by_key(session, key)
 
 
-async def caller(request: Request, settings: SettingsDep) -> PartnerKey | None:
+async def caller(request: Request) -> PartnerKey | None:
     """The partner behind the call (None: anonymous), after its rate limit. Only a call that
     names a key touches the database (in the thread pool: the event loop never waits on it)."""
     key = request.headers.get(API_KEY_HEADER)
     partner = None
     if key is not None:
-        partner = await run_in_threadpool(_partner, settings.database_url, key)
+        database_url = settings_of(request).database_url
+        partner = await run_in_threadpool(_partner, database_url, key)
         if partner is None:
             raise ApiProblem(401, UNAUTHORIZED)
     limiter: partners.RateLimiter = request.app.state.rate_limiter

@@ -51,13 +51,22 @@ class InvalidAnswers(DomainError):
 class Answers(Mapping[str, AnswerValue]):
     """A validated answer set: only questions that apply, every value of its question's type."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_score", "_values")
 
     def __init__(self, values: Mapping[str, AnswerValue]) -> None:
         self._values = MappingProxyType(dict(values))
+        self._score: float | None = None
 
     def __getitem__(self, key: str) -> AnswerValue:
         return self._values[key]
+
+    def get(self, key: str, default: AnswerValue | None = None) -> AnswerValue | None:  # type: ignore[override]
+        """``Mapping.get`` without its exception handling: the core calls it ~200 times per
+        assessment."""
+        return self._values.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -92,10 +101,12 @@ class Answers(Mapping[str, AnswerValue]):
     @property
     def orientation_score(self) -> float:
         """Mean of the four orientation statements (report chapter 01, "Construction d'une
-        note d'orientation client")."""
-        scores = [self.number(q) for q in ORIENTATION_QUESTIONS]
-        known = [s for s in scores if s is not None]
-        return sum(known) / len(known) if known else 0.0
+        note d'orientation client"). Computed once: the answers never change."""
+        if self._score is None:
+            scores = [self.number(q) for q in ORIENTATION_QUESTIONS]
+            known = [s for s in scores if s is not None]
+            self._score = sum(known) / len(known) if known else 0.0
+        return self._score
 
     def replace(self, **changes: AnswerValue | None) -> Answers:
         """A copy with some answers changed (None removes one); not re-validated."""

@@ -92,6 +92,79 @@ class PathResult:
     consolidation: Consolidation | None
 
 
+_MEMO_LIMIT = 100_000
+"""Entries each memo keeps at most (they stay far below: blocks have few answer combinations)."""
+
+_Pick = tuple[float, float, int, BlockOption]
+"""An option with its gains on the two other clusters and its steps."""
+
+
+def _pruned(options: list[BlockOption], target_index: int) -> list[_Pick]:
+    others = [i for i in range(3) if i != target_index]
+
+    def gains(option: BlockOption) -> tuple[float, float]:
+        d = option.delta
+        return (d[target_index] - d[others[0]], d[target_index] - d[others[1]])
+
+    scored = [(o, gains(o)) for o in options]
+    front = [
+        (o, g)
+        for o, g in scored
+        if not any(
+            (g2[0] >= g[0] and g2[1] >= g[1] and o2.steps <= o.steps)
+            and (g2 != g or o2.steps != o.steps)
+            for o2, g2 in scored
+        )
+    ]
+    # identical options: keep one
+    unique: dict[tuple[float, float, int], tuple[BlockOption, tuple[float, float]]] = {}
+    for o, g in front:
+        unique.setdefault((round(g[0], 12), round(g[1], 12), o.steps), (o, g))
+    return [(g[0], g[1], o.steps, o) for o, g in unique.values()]
+
+
+def _best_path(
+    scores: Scores, fronts: list[list[_Pick]], target_index: int
+) -> tuple[int, float, tuple[BlockOption, ...]] | None:
+    """Every combination of one option from each of one, then two, then three blocks: the
+    fewest steps, then the widest lead, the first found on a tie.
+
+    Skipped without changing the answer: a combination of blocks whose best gains together
+    cannot put the target ahead (float addition is monotonic, so no choice of its options
+    could), or whose fewest steps are more than the best so far; and any choice with more
+    steps than the best so far."""
+    others = [i for i in range(3) if i != target_index]
+    gap0 = scores[others[0]] - scores[target_index]
+    gap1 = scores[others[1]] - scores[target_index]
+    bounds = [
+        (front, max(p[0] for p in front), max(p[1] for p in front), min(p[2] for p in front))
+        for front in fronts
+    ]
+    for size in range(1, MAX_BLOCKS + 1):
+        best: tuple[int, float, tuple[BlockOption, ...]] | None = None
+        best_steps = 1 << 30
+        for combo in itertools.combinations(bounds, size):
+            if sum([b[3] for b in combo]) > best_steps:
+                continue
+            if min(sum([b[1] for b in combo]) - gap0, sum([b[2] for b in combo]) - gap1) <= (
+                _EPSILON
+            ):
+                continue
+            for picks in itertools.product(*(b[0] for b in combo)):
+                steps = sum([p[2] for p in picks])
+                if steps > best_steps:
+                    continue
+                lead = min(sum([p[0] for p in picks]) - gap0, sum([p[1] for p in picks]) - gap1)
+                if lead <= _EPSILON:
+                    continue
+                if best is None or steps < best[0] or (steps == best[0] and lead > best[1]):
+                    best = (steps, lead, tuple(p[3] for p in picks))
+                    best_steps = steps
+        if best is not None:
+            return best
+    return None
+
+
 def _faster_or_equal(buckets: tuple[str, ...], current: object) -> list[tuple[str, int]]:
     """Buckets at least as fast as ``current`` with the steps each takes: one per bucket gained
     (every bucket plus one step to start measuring when not measured; every bucket but the
@@ -128,6 +201,26 @@ class PathFinder:
             block: [f for f in model.factors if f.question in questions]
             for block, questions in self._block_questions.items()
         }
+        # every answer a block's options depend on (a channel's delay is read even when it
+        # is no factor)
+        self._block_inputs: dict[str, tuple[str, ...]] = {
+            channel: (f"{channel}_open", f"{channel}_delay", f"{channel}_aht")
+            for channel in CHANNELS
+        }
+        self._block_inputs["satisfaction"] = ("satisfaction_measured",)
+        # a block's options and their pruned front per target are functions of the block's
+        # own answers: a few hundred combinations, each computed once
+        self._options_memo: dict[tuple[str, tuple[object, ...]], list[BlockOption]] = {}
+        self._front_memo: dict[tuple[str, tuple[object, ...], int], list[_Pick]] = {}
+        # the questions each question's applicability depends on, transitively
+        self._ancestors: dict[str, frozenset[str]] = {}
+        for question in QUESTIONNAIRE.questions():
+            chain: set[str] = set()
+            rule = question.applies_when
+            while rule is not None:
+                chain.add(rule.question)
+                rule = QUESTIONNAIRE[rule.question].applies_when
+            self._ancestors[question.id] = frozenset(chain)
 
     # --- block arithmetic ----------------------------------------------------------------------
 
@@ -141,6 +234,19 @@ class PathFinder:
                 for i, value in enumerate(self.model.term(factor.id, category)):
                     totals[i] -= value / self.model.temperature
         return totals[0], totals[1], totals[2]
+
+    def _block_key(self, block: str, answers: Mapping[str, object]) -> tuple[object, ...]:
+        return tuple((v.__class__, v) for v in map(answers.get, self._block_inputs[block]))
+
+    def _memo_options(
+        self, block: str, key: tuple[object, ...], answers: Mapping[str, object]
+    ) -> list[BlockOption]:
+        options = self._options_memo.get((block, key))
+        if options is None:
+            options = self._options(block, answers)
+            if len(self._options_memo) < _MEMO_LIMIT:
+                self._options_memo[(block, key)] = options
+        return options
 
     def _options(self, block: str, answers: Mapping[str, object]) -> list[BlockOption]:
         states = self._improved_states(block, answers)
@@ -197,12 +303,14 @@ class PathFinder:
         scores = model.log_scores(distances)
         current_index = max(range(3), key=lambda i: scores[i])
         current = CLUSTERS[current_index]
-        all_options = {b: self._options(b, answers) for b in self._block_questions}
+        keys = {b: self._block_key(b, answers) for b in self._block_questions}
+        all_options = {b: self._memo_options(b, keys[b], answers) for b in self._block_questions}
         if current_index == len(CLUSTERS) - 1:
             return PathResult(current, None, None, self._consolidate(answers, all_options))
         next_index = current_index + 1
         for target_index in range(next_index, len(CLUSTERS)):
-            best = self._search(scores, all_options, target_index)
+            fronts = [self._front(b, keys[b], all_options[b], target_index) for b in keys]
+            best = _best_path(scores, [f for f in fronts if f], target_index)
             if best is not None:
                 steps, lead, chosen = best
                 path = self._path(answers, CLUSTERS[target_index], chosen, steps, lead)
@@ -211,53 +319,25 @@ class PathFinder:
                 return PathResult(current, CLUSTERS[next_index], path, None)
         return PathResult(current, CLUSTERS[next_index], None, None)
 
+    def _front(
+        self, block: str, key: tuple[object, ...], options: list[BlockOption], target_index: int
+    ) -> list[_Pick]:
+        """The block's options worth trying for a target, with their gains: those that no other
+        option beats on both margins and on steps, one of each identical kind."""
+        memo_key = (block, key, target_index)
+        front = self._front_memo.get(memo_key)
+        if front is None:
+            front = _pruned(options, target_index)
+            if len(self._front_memo) < _MEMO_LIMIT:
+                self._front_memo[memo_key] = front
+        return front
+
     def _search(
         self, scores: Scores, all_options: dict[str, list[BlockOption]], target_index: int
     ) -> tuple[int, float, tuple[BlockOption, ...]] | None:
         """(steps, lead, options) of the best path making ``target_index`` the most likely."""
-        others = [i for i in range(3) if i != target_index]
-        # gaps the changes must close: target must end strictly ahead of both others
-        gaps = [scores[m] - scores[target_index] for m in others]
-
-        def gains(option: BlockOption) -> tuple[float, float]:
-            d = option.delta
-            return (d[target_index] - d[others[0]], d[target_index] - d[others[1]])
-
-        pruned: dict[str, list[tuple[BlockOption, tuple[float, float]]]] = {}
-        for block, options in all_options.items():
-            scored = [(o, gains(o)) for o in options]
-            front = [
-                (o, g)
-                for o, g in scored
-                if not any(
-                    (g2[0] >= g[0] and g2[1] >= g[1] and o2.steps <= o.steps)
-                    and (g2 != g or o2.steps != o.steps)
-                    for o2, g2 in scored
-                )
-            ]
-            # identical options: keep one
-            unique: dict[tuple[float, float, int], tuple[BlockOption, tuple[float, float]]] = {}
-            for o, g in front:
-                unique.setdefault((round(g[0], 12), round(g[1], 12), o.steps), (o, g))
-            if unique:
-                pruned[block] = list(unique.values())
-
-        blocks = list(pruned)
-        for size in range(1, MAX_BLOCKS + 1):
-            best: tuple[int, float, tuple[BlockOption, ...]] | None = None
-            for combo in itertools.combinations(blocks, size):
-                for picks in itertools.product(*(pruned[b] for b in combo)):
-                    g0 = sum(p[1][0] for p in picks)
-                    g1 = sum(p[1][1] for p in picks)
-                    lead = min(g0 - gaps[0], g1 - gaps[1])
-                    if lead <= _EPSILON:
-                        continue
-                    steps = sum(p[0].steps for p in picks)
-                    if best is None or steps < best[0] or (steps == best[0] and lead > best[1]):
-                        best = (steps, lead, tuple(p[0] for p in picks))
-            if best is not None:
-                return best
-        return None
+        fronts = [_pruned(options, target_index) for options in all_options.values()]
+        return _best_path(scores, [f for f in fronts if f], target_index)
 
     def _path(
         self,
@@ -272,10 +352,13 @@ class PathFinder:
             for change in option.changes:
                 changed[change.question] = change.after
         probs = self.model.probabilities(self.model.log_scores(self.model.distances(changed)))
+        moved = {c.question for o in chosen for c in o.changes}
+        # only a question depending on a changed answer can start to apply
         opened = tuple(
             q.id
             for q in QUESTIONNAIRE.questions()
             if q.required
+            and not moved.isdisjoint(self._ancestors[q.id])
             and q.id not in changed
             and applicability(q, changed) == "applies"
             and applicability(q, answers) != "applies"

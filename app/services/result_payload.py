@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from app.core.answers import FieldError
 from app.core.assessment import AssessmentResult
 from app.core.comparison import KpiComparison, Reference
 from app.core.figures import Figure, Source
+from app.core.placement import FactorPull
 from app.core.questionnaire import QUESTIONNAIRE
+from app.core.recommendations import ChosenRecommendation
 from app.core.vocabulary import Locale
 
 
@@ -47,6 +50,50 @@ def _comparison(kpi: KpiComparison, locale: Locale) -> dict[str, Any]:
     }
 
 
+def _pull(p: FactorPull, locale: Locale) -> dict[str, Any]:
+    return {
+        "factor": p.factor,
+        "question": p.question,
+        "answer": p.answer,
+        "pull": p.pull,
+        "left_out": p.skipped,
+    }
+
+
+def _recommendation(r: ChosenRecommendation, locale: Locale) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "priority": r.priority,
+        "theme": r.theme,
+        "title": r.title.in_(locale),
+        "body": r.body.in_(locale),
+        "why": [reason.in_(locale) for reason in r.reasons],
+        "rests_on": [source_payload(s) for s in r.rests_on],
+    }
+
+
+_T = TypeVar("_T")
+_FRAGMENTS: dict[tuple[int, str], tuple[object, dict[str, Any]]] = {}
+_FRAGMENTS_LIMIT = 50_000
+
+
+def _fragment(
+    part: _T, locale: Locale, build: Callable[[_T, Locale], dict[str, Any]]
+) -> dict[str, Any]:
+    """A part of a result (a comparison row, a factor's pull, a recommendation) as payload,
+    built once per object and language: the core shares these immutable objects between the
+    results that contain them. Keyed by identity, the object kept alongside so that its id
+    cannot be reused while the entry exists. The fragments are shared too: read-only."""
+    key = (id(part), locale)
+    hit = _FRAGMENTS.get(key)
+    if hit is not None and hit[0] is part:
+        return hit[1]
+    fragment = build(part, locale)
+    if len(_FRAGMENTS) < _FRAGMENTS_LIMIT:
+        _FRAGMENTS[key] = (part, fragment)
+    return fragment
+
+
 def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
     placement = result.placement
     path = result.next_level
@@ -57,16 +104,7 @@ def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
         "borderline": placement.borderline,
         "confidence": placement.confidence,
         "factors_left_out": list(placement.skipped),
-        "factor_pulls": [
-            {
-                "factor": p.factor,
-                "question": p.question,
-                "answer": p.answer,
-                "pull": p.pull,
-                "left_out": p.skipped,
-            }
-            for p in placement.pulls
-        ],
+        "factor_pulls": [_fragment(p, locale, _pull) for p in placement.pulls],
         "next_level": {
             "target": path.target,
             "reached": path.path.target if path.path else None,
@@ -87,25 +125,14 @@ def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
                 for m in (path.consolidation.best_moves if path.consolidation else ())
             ],
         },
-        "comparisons": [_comparison(k, locale) for k in result.comparisons],
+        "comparisons": [_fragment(k, locale, _comparison) for k in result.comparisons],
         "orientation": {
             "score": result.orientation.score,
             "cluster_means": result.orientation.cluster_means,
             "all_respondents": result.orientation.all_mean,
             "closest_cluster": result.orientation.closest,
         },
-        "recommendations": [
-            {
-                "id": r.id,
-                "priority": r.priority,
-                "theme": r.theme,
-                "title": r.title.in_(locale),
-                "body": r.body.in_(locale),
-                "why": [reason.in_(locale) for reason in r.reasons],
-                "rests_on": [source_payload(s) for s in r.rests_on],
-            }
-            for r in result.recommendations
-        ],
+        "recommendations": [_fragment(r, locale, _recommendation) for r in result.recommendations],
     }
 
 

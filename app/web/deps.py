@@ -13,7 +13,7 @@ from app.services.assessment_service import assessor_for
 from app.settings import Settings, get_settings
 
 
-async def app_settings(request: Request) -> Settings:
+def settings_of(request: Request) -> Settings:
     """The settings the app was made with (``create_app`` keeps them on ``app.state``); the
     environment's for an app that keeps none. A plain attribute read, not a dependency
     override: with any override set FastAPI re-solves every dependency's signature per call."""
@@ -21,11 +21,16 @@ async def app_settings(request: Request) -> Settings:
     return settings if settings is not None else get_settings()
 
 
+async def app_settings(request: Request) -> Settings:
+    return settings_of(request)
+
+
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 
 
-async def get_assessor(settings: SettingsDep) -> Assessor:
-    return assessor_for(settings.reference_data_dir)
+async def get_assessor(request: Request) -> Assessor:
+    # the settings read directly, not through SettingsDep: one dependency less to solve
+    return assessor_for(settings_of(request).reference_data_dir)
 
 
 async def get_locale(request: Request) -> Locale:

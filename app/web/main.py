@@ -52,13 +52,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         LocaleMiddleware, default=settings.default_locale, cookie=settings.locale_cookie
     )
+    # the API first: no other route matches /api/, and each request then tries two routes,
+    # not the whole site's, before it finds its own
+    app.include_router(api_v1.router)
     app.include_router(static.router)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(assessment.router)
     app.include_router(results.router)
     app.include_router(workspaces.router)
-    app.include_router(api_v1.router)
     errors.register(app)
     return app
 

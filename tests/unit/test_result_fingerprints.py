@@ -20,16 +20,20 @@ from typing import Any
 
 import pytest
 from fastapi.responses import JSONResponse
+from hypothesis import HealthCheck, given, settings
 
 from app.api.rendering import dumps
 from app.core.answers import validate_answers
 from app.core.assessment import AssessmentResult, Assessor
+from app.reference.loader import default_reference
 from app.services.result_payload import result_payload
 from tests.personas import PERSONAS
-from tests.strategies import answer_set_pool
+from tests.strategies import answer_set_pool, answer_sets
 
 pytestmark = pytest.mark.unit
 
+_WARM = Assessor(default_reference())
+"""Shared by every example of the property test below: it remembers more and more."""
 FINGERPRINTS = Path(__file__).with_name("result_fingerprints.json")
 POOL_SIZE = 1000
 
@@ -70,6 +74,21 @@ def test_every_result_is_the_one_recorded(assessor: Assessor) -> None:
     assert not differing, f"{len(differing)} results differ, first: {differing[:10]}"
 
 
+@given(raw=answer_sets())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_remembered_parts_never_change_a_result(raw: dict[str, Any]) -> None:
+    """The core remembers parts of results (a factor's pull, a block's options, a comparison
+    row, a recommendation's outcome) by the few answers each depends on. Against an assessor
+    that has remembered nothing yet, the result and its payload are the same: a part keyed by
+    less than what it depends on would show here as soon as two answer sets share that key."""
+    answers = validate_answers(raw)
+    warm = _WARM.assess(answers)
+    cold = Assessor(_WARM.reference).assess(answers)
+    assert repr(warm) == repr(cold)
+    for locale in ("fr", "en"):
+        assert result_payload(warm, locale) == result_payload(cold, locale)
+
+
 def test_the_api_writes_the_same_json_values_as_starlette(assessor: Assessor) -> None:
     """orjson (app/api/rendering.py) against JSONResponse: equal values, same key order,
     non-ASCII kept as UTF-8."""
@@ -95,8 +114,6 @@ def test_the_pool_is_distinct_and_valid() -> None:
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: python -m tests.unit.test_result_fingerprints --write")
-    from app.reference.loader import default_reference
-
     table = compute(Assessor(default_reference()))
     FINGERPRINTS.write_text(json.dumps(table, indent=0, sort_keys=False) + "\n")
     print(f"{len(table)} fingerprints written to {FINGERPRINTS}")
