@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from app.core.answers import applicability
-from app.core.placement import PlacementModel, Scores
+from app.core.placement import Placement, PlacementModel, Scores
 from app.core.questionnaire import QUESTIONNAIRE
 from app.core.vocabulary import (
     AHT_BUCKETS,
@@ -40,6 +40,8 @@ NEVER_OPENED: frozenset[str] = frozenset({"mail"})
 to look more mature would be advice no manager should follow. Improving an open mail channel's
 delay stays allowed."""
 _EPSILON = 1e-9
+_SLACK = 1e-7
+"""Margin of a bound computed with another rounding than the sums it bounds."""
 
 
 @dataclass(frozen=True)
@@ -140,29 +142,63 @@ def _best_path(
         (front, max(p[0] for p in front), max(p[1] for p in front), min(p[2] for p in front))
         for front in fronts
     ]
-    for size in range(1, MAX_BLOCKS + 1):
-        best: tuple[int, float, tuple[BlockOption, ...]] | None = None
-        best_steps = 1 << 30
-        for combo in itertools.combinations(bounds, size):
-            if sum([b[3] for b in combo]) > best_steps:
+    # one block: sum([g]) is g (but for the sign of a zero, which only a lead <= 0 could show)
+    best: tuple[int, float, tuple[BlockOption, ...]] | None = None
+    for front, *_ in bounds:
+        for g0, g1, steps, option in front:
+            if best is not None and steps > best[0]:
                 continue
-            if min(sum([b[1] for b in combo]) - gap0, sum([b[2] for b in combo]) - gap1) <= (
-                _EPSILON
-            ):
+            lead = min(g0 - gap0, g1 - gap1)
+            if lead > _EPSILON and (best is None or steps < best[0] or lead > best[1]):
+                best = (steps, lead, (option,))
+    if best is not None:
+        return best
+    # two blocks: sum([a, b]) is a + b, correctly rounded in every Python version
+    best_steps = 1 << 30
+    for (front_a, max_a0, max_a1, min_a), (
+        front_b,
+        max_b0,
+        max_b1,
+        min_b,
+    ) in itertools.combinations(bounds, 2):
+        if min_a + min_b > best_steps:
+            continue
+        if min(max_a0 + max_b0 - gap0, max_a1 + max_b1 - gap1) <= _EPSILON:
+            continue
+        for a0, a1, a_steps, a in front_a:
+            if a_steps + min_b > best_steps:
                 continue
-            for picks in itertools.product(*(b[0] for b in combo)):
-                steps = sum([p[2] for p in picks])
+            for b0, b1, b_steps, b in front_b:
+                steps = a_steps + b_steps
                 if steps > best_steps:
                     continue
-                lead = min(sum([p[0] for p in picks]) - gap0, sum([p[1] for p in picks]) - gap1)
+                lead = min(a0 + b0 - gap0, a1 + b1 - gap1)
                 if lead <= _EPSILON:
                     continue
-                if best is None or steps < best[0] or (steps == best[0] and lead > best[1]):
-                    best = (steps, lead, tuple(p[3] for p in picks))
+                if best is None or steps < best[0] or lead > best[1]:
+                    best = (steps, lead, (a, b))
                     best_steps = steps
-        if best is not None:
-            return best
-    return None
+    if best is not None or MAX_BLOCKS < 3:
+        return best
+    # three blocks: sum() itself (from Python 3.12 it rounds more exactly than left-to-right
+    # addition), and a bound with some slack for that difference
+    for combo in itertools.combinations(bounds, 3):
+        if sum([b[3] for b in combo]) > best_steps:
+            continue
+        bound = min(sum([b[1] for b in combo]) - gap0, sum([b[2] for b in combo]) - gap1)
+        if bound <= _EPSILON - _SLACK:
+            continue
+        for picks in itertools.product(*(b[0] for b in combo)):
+            steps = sum([p[2] for p in picks])
+            if steps > best_steps:
+                continue
+            lead = min(sum([p[0] for p in picks]) - gap0, sum([p[1] for p in picks]) - gap1)
+            if lead <= _EPSILON:
+                continue
+            if best is None or steps < best[0] or lead > best[1]:
+                best = (steps, lead, tuple(p[3] for p in picks))
+                best_steps = steps
+    return best
 
 
 def _faster_or_equal(buckets: tuple[str, ...], current: object) -> list[tuple[str, int]]:
@@ -235,9 +271,6 @@ class PathFinder:
                     totals[i] -= value / self.model.temperature
         return totals[0], totals[1], totals[2]
 
-    def _block_key(self, block: str, answers: Mapping[str, object]) -> tuple[object, ...]:
-        return tuple((v.__class__, v) for v in map(answers.get, self._block_inputs[block]))
-
     def _memo_options(
         self, block: str, key: tuple[object, ...], answers: Mapping[str, object]
     ) -> list[BlockOption]:
@@ -297,16 +330,29 @@ class PathFinder:
 
     # --- the search ----------------------------------------------------------------------------
 
-    def find(self, answers: Mapping[str, object]) -> PathResult:
+    def find(self, answers: Mapping[str, object], placement: Placement | None = None) -> PathResult:
+        """``placement``: the answers' own, when the caller has it (saves computing it again)."""
         model = self.model
-        distances = model.distances(answers)
+        if placement is None:
+            distances = model.distances(answers)
+        else:
+            distances = (
+                placement.distances[CLUSTERS[0]],
+                placement.distances[CLUSTERS[1]],
+                placement.distances[CLUSTERS[2]],
+            )
         scores = model.log_scores(distances)
         current_index = max(range(3), key=lambda i: scores[i])
         current = CLUSTERS[current_index]
-        keys = {b: self._block_key(b, answers) for b in self._block_questions}
+        get = answers.get
+        keys: dict[str, tuple[object, ...]] = {}
+        for block, inputs in self._block_inputs.items():
+            values = [get(q) for q in inputs]
+            keys[block] = (*values, *[v.__class__ for v in values])
         all_options = {b: self._memo_options(b, keys[b], answers) for b in self._block_questions}
         if current_index == len(CLUSTERS) - 1:
-            return PathResult(current, None, None, self._consolidate(answers, all_options))
+            consolidation = self._consolidate(answers, all_options, placement)
+            return PathResult(current, None, None, consolidation)
         next_index = current_index + 1
         for target_index in range(next_index, len(CLUSTERS)):
             fronts = [self._front(b, keys[b], all_options[b], target_index) for b in keys]
@@ -374,10 +420,14 @@ class PathFinder:
         )
 
     def _consolidate(
-        self, answers: Mapping[str, object], options: dict[str, list[BlockOption]]
+        self,
+        answers: Mapping[str, object],
+        options: dict[str, list[BlockOption]],
+        placement: Placement | None = None,
     ) -> Consolidation:
         top = len(CLUSTERS) - 1
-        placement = self.model.place(answers)
+        if placement is None:
+            placement = self.model.place(answers)
         weak = tuple(
             p.factor
             for p in sorted(placement.pulls, key=lambda p: p.pull.get(CLUSTERS[top], 0.0))
