@@ -31,7 +31,7 @@ from app.api.schema import answers_json_schema, questionnaire_payload
 from app.core.answers import Answers, InvalidAnswers, validate_answers
 from app.core.text import t
 from app.services import assessments
-from app.services.result_payload import result_payload
+from app.services.result_payload import result_json
 from app.services.tokens import digest
 from app.storage.tables import IdempotentRequest
 from app.web.assessment import SessionDep
@@ -142,7 +142,7 @@ async def score(request: Request, assessor: AssessorDep) -> Response:
     if isinstance(answers, JSONResponse):
         return answers
     result = assessor.assess(answers)
-    return FastJSONResponse(result_payload(result, api_locale(request)))
+    return Response(result_json(result, api_locale(request)), media_type="application/json")
 
 
 @router.post(

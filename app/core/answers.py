@@ -51,11 +51,14 @@ class InvalidAnswers(DomainError):
 class Answers(Mapping[str, AnswerValue]):
     """A validated answer set: only questions that apply, every value of its question's type."""
 
-    __slots__ = ("_score", "_values")
+    __slots__ = ("_score", "_validated", "_values")
 
-    def __init__(self, values: Mapping[str, AnswerValue]) -> None:
+    def __init__(self, values: Mapping[str, AnswerValue], *, validated: bool = False) -> None:
         self._values = MappingProxyType(dict(values))
         self._score: float | None = None
+        self._validated = validated
+        """Made by ``validate_answers``: each question's values are of one type, so a value
+        alone tells two answers to a question apart (no ``True`` where ``1`` could be)."""
 
     def __getitem__(self, key: str) -> AnswerValue:
         return self._values[key]
@@ -67,6 +70,14 @@ class Answers(Mapping[str, AnswerValue]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._values
+
+    @property
+    def validated(self) -> bool:
+        return self._validated
+
+    def as_dict(self) -> dict[str, AnswerValue]:
+        """A plain, mutable copy."""
+        return self._values.copy()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -317,7 +328,7 @@ def validate_answers(raw: Mapping[str, object], *, drop_inapplicable: bool = Fal
             values[question.id] = value
     if errors:
         raise InvalidAnswers(errors)
-    return Answers(values)
+    return Answers(values, validated=True)
 
 
 _TRUE = {"true", "yes", "oui", "1", "on"}

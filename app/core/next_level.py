@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import cast
 
-from app.core.answers import applicability
+from app.core.answers import Answers, applicability
 from app.core.placement import Placement, PlacementModel, Scores
 from app.core.questionnaire import QUESTIONNAIRE
 from app.core.vocabulary import (
@@ -257,6 +257,12 @@ class PathFinder:
                 chain.add(rule.question)
                 rule = QUESTIONNAIRE[rule.question].applies_when
             self._ancestors[question.id] = frozenset(chain)
+        # the required questions that depend on others, in questionnaire order
+        self._dependent_required = [
+            (q, self._ancestors[q.id])
+            for q in QUESTIONNAIRE.questions()
+            if q.required and self._ancestors[q.id]
+        ]
 
     # --- block arithmetic ----------------------------------------------------------------------
 
@@ -393,7 +399,11 @@ class PathFinder:
         steps: int,
         lead: float,
     ) -> NextLevelPath:
-        changed = dict(answers)
+        changed = (
+            cast(dict[str, object], answers.as_dict())
+            if isinstance(answers, Answers)
+            else dict(answers)
+        )
         for option in chosen:
             for change in option.changes:
                 changed[change.question] = change.after
@@ -402,9 +412,8 @@ class PathFinder:
         # only a question depending on a changed answer can start to apply
         opened = tuple(
             q.id
-            for q in QUESTIONNAIRE.questions()
-            if q.required
-            and not moved.isdisjoint(self._ancestors[q.id])
+            for q, ancestors in self._dependent_required
+            if not moved.isdisjoint(ancestors)
             and q.id not in changed
             and applicability(q, changed) == "applies"
             and applicability(q, answers) != "applies"

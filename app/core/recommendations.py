@@ -283,11 +283,13 @@ class RecommendationEngine:
         a function of the few answers its trigger reads: it is worked out once for each
         combination of them and shared (``ChosenRecommendation`` is immutable)."""
         ctx = Context(answers, cluster)
-        get = answers.get
-        values: dict[str, object] = {
-            q: (v.__class__, v)
-            for q, v in zip(self._questions, map(get, self._questions), strict=True)
-        }
+        values: dict[str, object]
+        if answers.validated:  # a value alone is a key (see Answers.validated)
+            values = dict.fromkeys(self._questions)
+            values.update(answers.as_dict())
+        else:
+            get = answers.get
+            values = {q: (get(q).__class__, get(q)) for q in self._questions}
         values[_CLUSTER] = cluster
         if self._uses_score:
             values[_SCORE] = answers.orientation_score

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import orjson
+
 from app.core.answers import FieldError
 from app.core.assessment import AssessmentResult
 from app.core.comparison import KpiComparison, Reference
@@ -73,28 +75,61 @@ def _recommendation(r: ChosenRecommendation, locale: Locale) -> dict[str, Any]:
 
 
 _T = TypeVar("_T")
+Build = Callable[[Any, Locale], dict[str, Any]]
+_LIMIT = 50_000
+"""Fragments remembered at most, per kind (the core's shared parts stay far below)."""
 _FRAGMENTS: dict[tuple[int, str], tuple[object, dict[str, Any]]] = {}
-_FRAGMENTS_LIMIT = 50_000
+_JSON_FRAGMENTS: dict[tuple[int, str], tuple[object, orjson.Fragment]] = {}
 
 
-def _fragment(
-    part: _T, locale: Locale, build: Callable[[_T, Locale], dict[str, Any]]
-) -> dict[str, Any]:
-    """A part of a result (a comparison row, a factor's pull, a recommendation) as payload,
-    built once per object and language: the core shares these immutable objects between the
-    results that contain them. Keyed by identity, the object kept alongside so that its id
-    cannot be reused while the entry exists. The fragments are shared too: read-only."""
+def _remembered(
+    store: dict[tuple[int, str], tuple[object, _T]],
+    part: object,
+    locale: Locale,
+    make: Callable[[], _T],
+) -> _T:
+    """Keyed by identity, the object kept alongside so that its id cannot be reused while the
+    entry exists."""
     key = (id(part), locale)
-    hit = _FRAGMENTS.get(key)
+    hit = store.get(key)
     if hit is not None and hit[0] is part:
         return hit[1]
-    fragment = build(part, locale)
-    if len(_FRAGMENTS) < _FRAGMENTS_LIMIT:
-        _FRAGMENTS[key] = (part, fragment)
-    return fragment
+    made = make()
+    if len(store) < _LIMIT:
+        store[key] = (part, made)
+    return made
+
+
+def _fragment(part: object, locale: Locale, build: Build) -> dict[str, Any]:
+    """A part of a result (a comparison row, a factor's pull, a recommendation) as payload,
+    built once per object and language: the core shares these immutable objects between the
+    results that contain them. The fragments are shared too: read-only."""
+    return _remembered(_FRAGMENTS, part, locale, lambda: build(part, locale))
+
+
+def _json_fragment(part: object, locale: Locale, build: Build) -> orjson.Fragment:
+    """The same fragment, serialised once (orjson copies it as it is)."""
+    return _remembered(
+        _JSON_FRAGMENTS,
+        part,
+        locale,
+        lambda: orjson.Fragment(orjson.dumps(_fragment(part, locale, build))),
+    )
 
 
 def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
+    return _assemble(result, locale, _fragment)
+
+
+def result_json(result: AssessmentResult, locale: Locale) -> bytes:
+    """``result_payload`` as JSON, as the API sends it: orjson (the same values as
+    ``json.dumps``, non-ASCII as UTF-8), each shared part serialised once."""
+    return orjson.dumps(_assemble(result, locale, _json_fragment))
+
+
+def _assemble(
+    result: AssessmentResult, locale: Locale, fragment: Callable[[Any, Locale, Build], Any]
+) -> dict[str, Any]:
     placement = result.placement
     path = result.next_level
     return {
@@ -104,7 +139,7 @@ def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
         "borderline": placement.borderline,
         "confidence": placement.confidence,
         "factors_left_out": list(placement.skipped),
-        "factor_pulls": [_fragment(p, locale, _pull) for p in placement.pulls],
+        "factor_pulls": [fragment(p, locale, _pull) for p in placement.pulls],
         "next_level": {
             "target": path.target,
             "reached": path.path.target if path.path else None,
@@ -125,14 +160,14 @@ def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
                 for m in (path.consolidation.best_moves if path.consolidation else ())
             ],
         },
-        "comparisons": [_fragment(k, locale, _comparison) for k in result.comparisons],
+        "comparisons": [fragment(k, locale, _comparison) for k in result.comparisons],
         "orientation": {
             "score": result.orientation.score,
             "cluster_means": result.orientation.cluster_means,
             "all_respondents": result.orientation.all_mean,
             "closest_cluster": result.orientation.closest,
         },
-        "recommendations": [_fragment(r, locale, _recommendation) for r in result.recommendations],
+        "recommendations": [fragment(r, locale, _recommendation) for r in result.recommendations],
     }
 
 

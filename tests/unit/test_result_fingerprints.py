@@ -26,7 +26,7 @@ from app.api.rendering import dumps
 from app.core.answers import validate_answers
 from app.core.assessment import AssessmentResult, Assessor
 from app.reference.loader import default_reference
-from app.services.result_payload import result_payload
+from app.services.result_payload import result_json, result_payload
 from tests.personas import PERSONAS
 from tests.strategies import answer_set_pool, answer_sets
 
@@ -90,18 +90,19 @@ def test_remembered_parts_never_change_a_result(raw: dict[str, Any]) -> None:
 
 
 def test_the_api_writes_the_same_json_values_as_starlette(assessor: Assessor) -> None:
-    """orjson (app/api/rendering.py) against JSONResponse: equal values, same key order,
-    non-ASCII kept as UTF-8."""
-    for name, raw in cases()[::10]:
+    """orjson (app/api/rendering.py, and result_json with its parts serialised once) against
+    JSONResponse: equal values, same key order, non-ASCII kept as UTF-8."""
+    for name, raw in cases()[::5]:
+        result = assessor.assess(validate_answers(raw))
         for locale in ("fr", "en"):
-            payload = result_payload(assessor.assess(validate_answers(raw)), locale)
-            fast = dumps(payload)
+            payload = result_payload(result, locale)
             slow = JSONResponse(payload).body
-            assert json.loads(fast) == json.loads(slow), name
-            assert list(json.loads(fast)) == list(json.loads(slow))
-            if locale == "fr":
-                assert "é".encode() in fast
-                assert b"\\u00e9" not in fast
+            for fast in (dumps(payload), result_json(result, locale), result_json(result, locale)):
+                assert json.loads(fast) == json.loads(slow), name
+                assert list(json.loads(fast)) == list(json.loads(slow))
+                if locale == "fr":
+                    assert "é".encode() in fast
+                    assert b"\\u00e9" not in fast
 
 
 def test_the_pool_is_distinct_and_valid() -> None:
