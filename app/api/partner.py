@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -19,7 +18,7 @@ from app.services import partners
 from app.storage.db import engine_for
 from app.storage.tables import PartnerKey
 from app.web.deps import settings_of
-from app.web.middleware import RawHeaders, on_response_start
+from app.web.middleware import RawHeaders, on_response_start, request_header, request_state
 
 API_KEY_HEADER = "x-api-key"
 CORS_HEADERS = "Content-Type, X-API-Key, Idempotency-Key, Accept-Language"
@@ -79,13 +78,13 @@ class ApiCorsMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             await self.app(scope, receive, send)
             return
-        request = HTTPConnection(scope)
-        origin = request.headers.get("origin")
-        state = request.state  # scope["state"], where ``caller`` leaves the partner's origins
+        origin = request_header(scope, b"origin")
+        state = request_state(scope)  # where ``caller`` leaves the partner's origins
         if not origin:
             await self.app(scope, receive, send)
             return
-        if scope["method"] == "OPTIONS" and "access-control-request-method" in request.headers:
+        preflight = request_header(scope, b"access-control-request-method") is not None
+        if scope["method"] == "OPTIONS" and preflight:
             if origin.lower() not in self._known_origins():
                 response = Response(status_code=403)
             else:
@@ -103,7 +102,7 @@ class ApiCorsMiddleware:
             return
 
         def edit(headers: RawHeaders) -> None:
-            allowed: set[str] = getattr(state, "partner_origins", set())
+            allowed: set[str] = state.get("partner_origins", set())
             if origin.lower() in allowed:
                 _set(headers, b"access-control-allow-origin", origin.encode("latin-1"))
                 _set(headers, b"access-control-expose-headers", b"Retry-After")

@@ -35,7 +35,7 @@ from app.services.result_payload import result_json
 from app.services.tokens import digest
 from app.storage.tables import IdempotentRequest
 from app.web.assessment import SessionDep
-from app.web.deps import AssessorDep
+from app.web.deps import AssessorDep, assessor_of
 
 router = APIRouter(
     prefix="/api/v1",
@@ -137,11 +137,13 @@ def questionnaire() -> dict[str, Any]:
     openapi_extra=ANSWERS_BODY,
     responses=ERRORS,
 )
-async def score(request: Request, assessor: AssessorDep) -> Response:
+async def score(request: Request) -> Response:
     answers = await _answers(request)
     if isinstance(answers, JSONResponse):
         return answers
-    result = assessor.assess(answers)
+    # the assessor read directly rather than through AssessorDep: FastAPI's dependency
+    # solving costs more than the lookup (the API's busiest route)
+    result = assessor_of(request).assess(answers)
     return Response(result_json(result, api_locale(request)), media_type="application/json")
 
 

@@ -352,9 +352,13 @@ class PathFinder:
         current = CLUSTERS[current_index]
         get = answers.get
         keys: dict[str, tuple[object, ...]] = {}
-        for block, inputs in self._block_inputs.items():
-            values = [get(q) for q in inputs]
-            keys[block] = (*values, *[v.__class__ for v in values])
+        if isinstance(answers, Answers) and answers.validated:  # values alone tell apart
+            for block, inputs in self._block_inputs.items():
+                keys[block] = tuple([get(q) for q in inputs])
+        else:
+            for block, inputs in self._block_inputs.items():
+                values = [get(q) for q in inputs]
+                keys[block] = (*values, *[v.__class__ for v in values])
         all_options = {b: self._memo_options(b, keys[b], answers) for b in self._block_questions}
         if current_index == len(CLUSTERS) - 1:
             consolidation = self._consolidate(answers, all_options, placement)

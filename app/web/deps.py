@@ -28,9 +28,13 @@ async def app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 
 
+def assessor_of(request: Request) -> Assessor:
+    return assessor_for(settings_of(request).reference_data_dir)
+
+
 async def get_assessor(request: Request) -> Assessor:
     # the settings read directly, not through SettingsDep: one dependency less to solve
-    return assessor_for(settings_of(request).reference_data_dir)
+    return assessor_of(request)
 
 
 async def get_locale(request: Request) -> Locale:

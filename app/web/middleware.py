@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.requests import HTTPConnection
+from starlette.datastructures import QueryParams
+from starlette.requests import HTTPConnection, cookie_parser
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -55,6 +57,30 @@ def cookie_header(name: str, value: str, **options: object) -> tuple[bytes, byte
     return next(h for h in response.raw_headers if h[0] == b"set-cookie")
 
 
+def request_header(scope: Scope, name: bytes) -> str | None:
+    """The first request header ``name`` (lower case), as ``Request.headers.get`` gives it,
+    without building the Headers object."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def request_cookies(scope: Scope) -> dict[str, str]:
+    """``Request.cookies``, without building the request."""
+    cookies: dict[str, str] = {}
+    for key, value in scope["headers"]:
+        if key == b"cookie":
+            cookies.update(cookie_parser(value.decode("latin-1")))
+    return cookies
+
+
+def request_state(scope: Scope) -> dict[str, Any]:
+    """What ``request.state`` reads and writes."""
+    state: dict[str, Any] = scope.setdefault("state", {})
+    return state
+
+
 def on_response_start(send: Send, edit: Callable[[RawHeaders], None]) -> Send:
     """``send`` that lets ``edit`` change the response's headers before they go out."""
 
@@ -79,15 +105,15 @@ class LocaleMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = HTTPConnection(scope)
-        chosen = parse_locale(request.query_params.get("lang")) if scope["query_string"] else None
+        query = scope["query_string"]
+        chosen = parse_locale(QueryParams(query).get("lang")) if query else None
         locale = (
             chosen
-            or parse_locale(request.cookies.get(self.cookie))
-            or from_accept_language(request.headers.get("accept-language"))
+            or parse_locale(request_cookies(scope).get(self.cookie))
+            or from_accept_language(request_header(scope, b"accept-language"))
             or self.default
         )
-        request.state.locale = locale
+        request_state(scope)["locale"] = locale
         language = locale.encode("latin-1")
 
         def edit(headers: RawHeaders) -> None:
@@ -152,13 +178,12 @@ class CsrfMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = HTTPConnection(scope)
-        token = request.cookies.get(CSRF_COOKIE)
+        token = request_cookies(scope).get(CSRF_COOKIE)
         issued = None
         if not token or len(token) < 20:
             token = issued = secrets.token_urlsafe(24)
-        request.state.csrf = token
-        if scope["method"] in _UNSAFE and not self._allowed(request):
+        request_state(scope)["csrf"] = token
+        if scope["method"] in _UNSAFE and not self._allowed(HTTPConnection(scope)):
             response = PlainTextResponse("Cross-site request refused.", status_code=403)
             await response(scope, receive, send)
             return
