@@ -243,8 +243,10 @@ _AHT_STATEMENT = t(
 
 PhoneEmail = Literal["phone", "email"]
 _Work = tuple[SectorBenchmark | None, ClusterFigures, dict[Scope, LocalizedText]]
-_MEMO_LIMIT = 100_000
-"""Rows the comparator remembers at most (clusters × sectors × answers stays far below)."""
+_MEMO_LIMIT = 20_000
+"""Rows the comparator remembers at most: every (cluster, sector, answer) combination comes to
+about 17,000 (the FCR and NPS rows take integers), a few MB; past the limit rows are computed
+each time, the same."""
 
 ALL_RESPONDENTS = t("Tous les répondants", "All respondents")
 _SCOPES: tuple[Scope, Scope, Scope] = ("sector", "all", "cluster")

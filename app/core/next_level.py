@@ -94,8 +94,9 @@ class PathResult:
     consolidation: Consolidation | None
 
 
-_MEMO_LIMIT = 100_000
-"""Entries each memo keeps at most (they stay far below: blocks have few answer combinations)."""
+_MEMO_LIMIT = 20_000
+"""Entries each memo keeps at most (they stay far below: a block's answers have a few hundred
+combinations); past it, options are computed each time, the same."""
 
 _Pick = tuple[float, float, int, BlockOption]
 """An option with its gains on the two other clusters and its steps."""

@@ -270,6 +270,7 @@ class RecommendationEngine:
         )
         self._keys = [itemgetter(*inputs) if inputs else None for inputs in self._inputs]
         self._uses_score = any(_SCORE in inputs for inputs in self._inputs)
+        self._chosen: dict[tuple[str, tuple[LocalizedText, ...]], ChosenRecommendation] = {}
         # per recommendation: its trigger, what to key it by, and its outcome by that key
         self._plan: list[
             tuple[Recommendation, Check, Callable[[dict[str, object]], object] | None, _Outcomes]
@@ -317,7 +318,15 @@ class RecommendationEngine:
             text = self._word(atom, ctx)
             if text not in reasons:
                 reasons.append(text)
-        return _chosen(item, tuple(reasons))
+        # one object per recommendation and reasons, however many answers lead to it (the
+        # payload's fragments are kept per object)
+        key = (item.id, tuple(reasons))
+        chosen = self._chosen.get(key)
+        if chosen is None:
+            chosen = _chosen(item, key[1])
+            if len(self._chosen) < _OUTCOMES_LIMIT * 4:
+                self._chosen[key] = chosen
+        return chosen
 
     def _word(self, atom: Atom, ctx: Context) -> LocalizedText:
         """``reason``, remembered per atom and per answer it depends on (a bounded set: options,
@@ -333,8 +342,9 @@ class RecommendationEngine:
 
 _Outcomes = dict[object, "ChosenRecommendation | object | None"]
 _UNKNOWN = object()
-_OUTCOMES_LIMIT = 20_000
-"""Outcomes remembered per recommendation (its few inputs have fewer combinations)."""
+_OUTCOMES_LIMIT = 5_000
+"""Outcomes remembered per recommendation (most triggers read one to three answers with a few
+options each); past it, outcomes are worked out each time, the same."""
 
 _CLUSTER = ":cluster"
 _SCORE = ":orientation_score"

@@ -76,8 +76,9 @@ def _recommendation(r: ChosenRecommendation, locale: Locale) -> dict[str, Any]:
 
 _T = TypeVar("_T")
 Build = Callable[[Any, Locale], dict[str, Any]]
-_LIMIT = 50_000
-"""Fragments remembered at most, per kind (the core's shared parts stay far below)."""
+_LIMIT = 20_000
+"""Fragments remembered at most, per store (a comparison row's is 1-2 KB): the core's shared
+parts number about as many; past it, fragments are built each time, the same."""
 _FRAGMENTS: dict[tuple[int, str], tuple[object, dict[str, Any]]] = {}
 _JSON_FRAGMENTS: dict[tuple[int, str], tuple[object, orjson.Fragment]] = {}
 
@@ -113,7 +114,7 @@ def _json_fragment(part: object, locale: Locale, build: Build) -> orjson.Fragmen
         _JSON_FRAGMENTS,
         part,
         locale,
-        lambda: orjson.Fragment(orjson.dumps(_fragment(part, locale, build))),
+        lambda: orjson.Fragment(orjson.dumps(build(part, locale))),
     )
 
 
