@@ -50,8 +50,9 @@ bench-scale: install
 	$(BIN)/python bench/scale_dashboard.py
 
 # POST /api/v1/score against a bare FastAPI endpoint that validates the same answers and echoes
-# them: both under uvicorn[standard] with 2 workers, loaded by wrk in the same run (~2.5 minutes;
-# installs wrk with apt when run as root). Figures in docs/BENCHMARKS.md.
+# them: both under uvicorn[standard] with 2 workers, loaded by wrk in the same run with the same
+# pool of 1,000 distinct answer sets (~3 minutes; installs wrk with apt when run as root).
+# Figures in docs/BENCHMARKS.md.
 bench-api: install
 	$(BIN)/python bench/api_bench.py --rounds 3
 

@@ -10,17 +10,22 @@ product runs on a throw-away SQLite database (migrated once before the workers s
 anonymous API rate raised out of the way (or, with ``--key``, a partner key made by
 ``csmb-admin`` with the same high rate: the key is then looked up on every call, as a partner's
 would be). Each endpoint must answer the payload with 200 before it is loaded: the product with a
-result naming a cluster, the bare app with the answers it was sent.
+result naming a cluster, the bare app with the answers it was sent (validated: a multiple choice
+comes back in the questionnaire's order); every body of the pool is checked.
 
 The load is wrk (``apt-get install -y wrk``; installed by the script when it runs as root) with
-a small Lua script that POSTs one realistic, full answer set (a test persona) as JSON: the same
-threads, connections and duration for both, a warm-up before each measured run. The script
-prints requests per second and the p50/p99 latency of each (wrk ``--latency``) and the ratio
-score/bare. With ``--rounds N`` the two are measured alternately N times and the medians are
-reported. It also reports the share of the CPU that other processes used during each run
-(from /proc) and flags runs above 10%: the machine may be shared. A benchmark is a script,
-not a test: it exits 0 whatever the ratio, 1 if any response was not 2xx (the figures would
-then be meaningless), 2 if it cannot run.
+a Lua script that POSTs, request after request, the answer sets of a pool as JSON: 1,000
+distinct valid answer sets by default, drawn with a fixed seed from the questionnaire
+(``tests.strategies.answer_set_pool``), each wrk thread cycling through all of them from its
+own starting point. The same pool, threads, connections and duration for both, a warm-up before
+each measured run. No two consecutive requests of a connection send the same answers, so a
+cache of whole results could not help (``--persona`` sends one test persona on every request
+instead). The script prints requests per second and the p50/p99 latency of each (wrk
+``--latency``) and the ratio score/bare. With ``--rounds N`` the two are measured alternately
+N times and the medians are reported. It also reports the share of the CPU that other processes
+used during each run (from /proc) and flags runs above 10%: the machine may be shared. A
+benchmark is a script, not a test: it exits 0 whatever the ratio, 1 if any response was not 2xx
+(the figures would then be meaningless), 2 if it cannot run.
 """
 
 from __future__ import annotations
@@ -51,10 +56,12 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app.core.answers import validate_answers  # noqa: E402
 from app.storage.db import engine_for  # noqa: E402
 from bench.bare_echo import ECHO_PATH  # noqa: E402
 from bench.processes import stop_group  # noqa: E402
 from tests.personas import PERSONAS  # noqa: E402
+from tests.strategies import answer_set_pool  # noqa: E402
 
 SCORE_PATH = "/api/v1/score"
 START_TIMEOUT = 60.0
@@ -106,11 +113,38 @@ def wrk_version(wrk: str) -> str:
     return first[0].split(" Copyright")[0] if first else "wrk"
 
 
-def lua_script(body: str, headers: dict[str, str]) -> str:
-    """POSTs the same body on every request. Only ASCII JSON goes in (json.dumps escapes the
-    rest), and a JSON string literal is a valid Lua string literal once it is ASCII."""
-    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body)}"]
+def lua_script(bodies: list[str], headers: dict[str, str]) -> str:
+    """POSTs the bodies in turn, each wrk thread from its own starting point in the list. Only
+    ASCII JSON goes in (json.dumps escapes the rest), and a JSON string literal is a valid Lua
+    string literal once it is ASCII."""
+    if not all(body.isascii() for body in bodies):
+        raise SetupError("the bodies must be ASCII JSON")
+    lines = ['wrk.method = "POST"']
     lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    lines.append("bodies = {")
+    lines += [f"  {json.dumps(body)}," for body in bodies]
+    lines.append("}")
+    lines.append(
+        """
+local threads = 0
+function setup(thread)
+  thread:set("start", threads * 7919)
+  threads = threads + 1
+end
+function init(args)
+  -- each request formatted once, not on every call: wrk then spends no more per request
+  -- than with a fixed body
+  requests = {}
+  for i, body in ipairs(bodies) do
+    requests[i] = wrk.format(nil, nil, nil, body)
+  end
+  position = start or 0
+end
+function request()
+  position = position % #requests + 1
+  return requests[position]
+end"""
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -233,15 +267,16 @@ class Server:
                 start_new_session=True,  # its own process group: killpg reaches the workers
             )
 
-    def check(self, body: bytes, headers: dict[str, str], sent: dict[str, Any]) -> None:
-        """Waits until the endpoint answers, then requires a 200 with the expected JSON."""
+    def check(self, pool: list[tuple[str, dict[str, Any]]], headers: dict[str, str]) -> int:
+        """Waits until the endpoint answers, then requires a 200 with the expected JSON for
+        every body of the pool. Returns the mean size of the answers, in bytes."""
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self.process is None or self.process.poll() is not None:
                 code = None if self.process is None else self.process.returncode
                 raise SetupError(f"{self.name}: the server exited ({code}):\n{self.tail()}")
             try:
-                response = httpx.post(self.url, content=body, headers=headers, timeout=10.0)
+                httpx.get(self.url.rsplit("/", 1)[0], timeout=10.0)
                 break
             except httpx.TransportError:
                 if time.monotonic() > deadline:
@@ -249,6 +284,15 @@ class Server:
                         f"{self.name}: no answer within {START_TIMEOUT:.0f} s:\n{self.tail()}"
                     ) from None
                 time.sleep(0.1)
+        size = 0
+        with httpx.Client(headers=headers, timeout=10.0) as client:
+            for body, sent in pool:
+                response = client.post(self.url, content=body.encode())
+                self._check_one(response, sent)
+                size += len(response.content)
+        return size // len(pool)
+
+    def _check_one(self, response: httpx.Response, sent: dict[str, Any]) -> None:
         if response.status_code != 200:
             raise SetupError(
                 f"{self.name}: POST {self.url} answered {response.status_code}, not 200:\n"
@@ -257,7 +301,7 @@ class Server:
         payload = response.json()
         if self.name == "score" and not isinstance(payload.get("cluster"), str):
             raise SetupError(f"score: the answer names no cluster:\n{response.text[:2000]}")
-        if self.name == "bare" and payload != sent:
+        if self.name == "bare" and payload != validate_answers(sent).to_json():
             raise SetupError(f"bare: the echo differs from the body:\n{response.text[:2000]}")
 
     def stop(self) -> None:
@@ -375,8 +419,17 @@ def run(args: argparse.Namespace) -> int:
         if importlib.util.find_spec(module) is None:
             raise SetupError(f"{module} is missing: install uvicorn[standard] in this venv")
     wrk = ensure_wrk()
-    answers = persona_answers(args.persona)
-    body = json.dumps(answers, ensure_ascii=True, separators=(",", ":"))
+    if args.persona:
+        answer_sets = [persona_answers(args.persona)]
+        described = f"persona {args.persona} on every request"
+    else:
+        answer_sets = answer_set_pool(args.pool)
+        described = f"a pool of {args.pool:,} distinct answer sets (seed 2022), in turn"
+    pool = [
+        (json.dumps(answers, ensure_ascii=True, separators=(",", ":")), answers)
+        for answers in answer_sets
+    ]
+    bodies = [body for body, _ in pool]
     headers = {"Content-Type": "application/json"}
     if args.gzip:
         headers["Accept-Encoding"] = "gzip"
@@ -399,8 +452,8 @@ def run(args: argparse.Namespace) -> int:
             Server("bare", "bench.bare_echo:app", ECHO_PATH, env, folder / "bare.log"),
         ]
         scripts = {"score": folder / "score.lua", "bare": folder / "bare.lua"}
-        scripts["score"].write_text(lua_script(body, score_headers))
-        scripts["bare"].write_text(lua_script(body, headers))
+        scripts["score"].write_text(lua_script(bodies, score_headers))
+        scripts["bare"].write_text(lua_script(bodies, headers))
 
         print(
             f"python {platform.python_version()} on {platform.machine()}, "
@@ -412,8 +465,10 @@ def run(args: argparse.Namespace) -> int:
             f"wrk {args.threads} threads, {args.connections} connections, "
             f"{args.warmup:g} s warm-up + {args.duration:g} s, {args.rounds} round(s)"
         )
+        answers_count = sum(len(answers) for answers in answer_sets) / len(answer_sets)
+        body_size = sum(len(body) for body in bodies) / len(bodies)
         print(
-            f"payload: persona {args.persona}, {len(answers)} answers, {len(body)} bytes"
+            f"bodies: {described}; {answers_count:.1f} answers, {body_size:,.0f} bytes on average"
             f"{', Accept-Encoding: gzip' if args.gzip else ''}"
             f"{', partner key' if args.key else ', anonymous'}"
         )
@@ -426,12 +481,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"CPU used by other processes before the run: {busy:.0%}{note}")
         results: dict[str, list[WrkResult]] = {"score": [], "bare": []}
         with serving(servers, args):
-            for server in servers:
-                server.check(
-                    body.encode(),
-                    score_headers if server.name == "score" else headers,
-                    answers,
+            sizes = {
+                server.name: server.check(
+                    pool, score_headers if server.name == "score" else headers
                 )
+                for server in servers
+            }
+            print(
+                f"every body answered 200 by both; answers of {sizes['score']:,} bytes (score) "
+                f"and {sizes['bare']:,} bytes (bare) on average"
+            )
             for round_number in range(1, args.rounds + 1):
                 for server in servers:
                     script = scripts[server.name]
@@ -491,15 +550,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="alternate runs, medians (1)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (2)")
     parser.add_argument(
-        "--persona", default="classiques:0", help="answer set sent: CLUSTER:INDEX of a test persona"
+        "--pool", type=int, default=1000, help="distinct answer sets sent in turn (1000)"
+    )
+    parser.add_argument(
+        "--persona", help="send one test persona (CLUSTER:INDEX, e.g. classiques:0) instead"
     )
     parser.add_argument("--key", action="store_true", help="call the API with a partner key")
     parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
     parser.add_argument("--access-log", action="store_true", help="keep uvicorn's access log")
     parser.add_argument("--verbose", action="store_true", help="print wrk's own output")
     args = parser.parse_args(argv)
-    if min(args.threads, args.connections, args.rounds, args.workers) < 1 or args.duration <= 0:
-        parser.error("threads, connections, rounds, workers and duration must be positive")
+    if (
+        min(args.threads, args.connections, args.rounds, args.workers, args.pool) < 1
+        or args.duration <= 0
+    ):
+        parser.error("threads, connections, rounds, workers, pool and duration must be positive")
     if args.connections < args.threads:
         parser.error("wrk needs at least one connection per thread")
 

@@ -9,27 +9,34 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.problems import TOO_MANY, UNAUTHORIZED, ApiProblem
 from app.services import partners
 from app.storage.db import engine_for
 from app.storage.tables import PartnerKey
-from app.web.deps import SettingsDep
+from app.web.deps import settings_of
+from app.web.middleware import RawHeaders, on_response_start, request_header, request_state
 
 API_KEY_HEADER = "x-api-key"
 CORS_HEADERS = "Content-Type, X-API-Key, Idempotency-Key, Accept-Language"
 
 
-def caller(request: Request, settings: SettingsDep) -> PartnerKey | None:
+def _partner(database_url: str, key: str) -> PartnerKey | None:
+    with Session(engine_for(database_url)) as session:
+        return partners.by_key(session, key)
+
+
+async def caller(request: Request) -> PartnerKey | None:
     """The partner behind the call (None: anonymous), after its rate limit. Only a call that
-    names a key touches the database."""
+    names a key touches the database (in the thread pool: the event loop never waits on it)."""
     key = request.headers.get(API_KEY_HEADER)
     partner = None
     if key is not None:
-        with Session(engine_for(settings.database_url)) as session:
-            partner = partners.by_key(session, key)
+        database_url = settings_of(request).database_url
+        partner = await run_in_threadpool(_partner, database_url, key)
         if partner is None:
             raise ApiProblem(401, UNAUTHORIZED)
     limiter: partners.RateLimiter = request.app.state.rate_limiter
@@ -48,13 +55,14 @@ def caller(request: Request, settings: SettingsDep) -> PartnerKey | None:
 Caller = Annotated[PartnerKey | None, Depends(caller)]
 
 
-class ApiCorsMiddleware(BaseHTTPMiddleware):
+class ApiCorsMiddleware:
     """CORS for /api/ only, per partner: a browser on an origin that a partner key allows gets
     the grant for that key's calls; any other origin gets none. A preflight carries no key, so
-    it is granted to origins that some active key allows."""
+    it is granted to origins that some active key allows. Plain ASGI middleware, like those of
+    app/web/middleware.py."""
 
-    def __init__(self, app: object, *, database_url: str) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+    def __init__(self, app: ASGIApp, *, database_url: str) -> None:
+        self.app = app
         self.database_url = database_url
         self._origins: tuple[float, set[str]] = (0.0, set())
 
@@ -66,27 +74,49 @@ class ApiCorsMiddleware(BaseHTTPMiddleware):
             self._origins = (time.monotonic(), origins)
         return origins
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        origin = request.headers.get("origin")
-        if not request.url.path.startswith("/api/") or not origin:
-            return await call_next(request)
-        if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        origin = request_header(scope, b"origin")
+        state = request_state(scope)  # where ``caller`` leaves the partner's origins
+        if not origin:
+            await self.app(scope, receive, send)
+            return
+        preflight = request_header(scope, b"access-control-request-method") is not None
+        if scope["method"] == "OPTIONS" and preflight:
             if origin.lower() not in self._known_origins():
-                return Response(status_code=403)
-            return Response(
-                status_code=204,
-                headers={
-                    "Access-Control-Allow-Origin": origin,
-                    "Access-Control-Allow-Methods": "GET, POST",
-                    "Access-Control-Allow-Headers": CORS_HEADERS,
-                    "Access-Control-Max-Age": "600",
-                    "Vary": "Origin",
-                },
-            )
-        response = await call_next(request)
-        allowed: set[str] = getattr(request.state, "partner_origins", set())
-        if origin.lower() in allowed:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Expose-Headers"] = "Retry-After"
-        response.headers.append("Vary", "Origin")
-        return response
+                response = Response(status_code=403)
+            else:
+                response = Response(
+                    status_code=204,
+                    headers={
+                        "Access-Control-Allow-Origin": origin,
+                        "Access-Control-Allow-Methods": "GET, POST",
+                        "Access-Control-Allow-Headers": CORS_HEADERS,
+                        "Access-Control-Max-Age": "600",
+                        "Vary": "Origin",
+                    },
+                )
+            await response(scope, receive, send)
+            return
+
+        def edit(headers: RawHeaders) -> None:
+            allowed: set[str] = state.get("partner_origins", set())
+            if origin.lower() in allowed:
+                _set(headers, b"access-control-allow-origin", origin.encode("latin-1"))
+                _set(headers, b"access-control-expose-headers", b"Retry-After")
+            headers.append((b"vary", b"Origin"))
+
+        await self.app(scope, receive, on_response_start(send, edit))
+
+
+def _set(headers: RawHeaders, name: bytes, value: bytes) -> None:
+    """``headers[name] = value``: the first such header replaced, any other removed."""
+    found = [i for i, (key, _) in enumerate(headers) if key == name]
+    if not found:
+        headers.append((name, value))
+        return
+    headers[found[0]] = (name, value)
+    for i in reversed(found[1:]):
+        del headers[i]

@@ -27,15 +27,16 @@ from app.api.problems import (
     problem,
     problem_response,
 )
+from app.api.rendering import FastJSONResponse
 from app.api.schema import answers_json_schema, questionnaire_payload
 from app.core.answers import InvalidAnswers, PartialAnswers, validate_partial_answers
 from app.core.text import t
 from app.services import assessments
-from app.services.result_payload import result_payload
+from app.services.result_payload import result_json
 from app.services.tokens import digest
 from app.storage.tables import IdempotentRequest
 from app.web.assessment import SessionDep
-from app.web.deps import AssessorDep
+from app.web.deps import AssessorDep, assessor_of
 
 router = APIRouter(
     prefix="/api/v1",
@@ -155,13 +156,16 @@ def questionnaire() -> dict[str, Any]:
     openapi_extra=ANSWERS_BODY,
     responses={**ERRORS, 200: responses.json_response("The result", responses.SCORE)},
 )
-async def score(request: Request, assessor: AssessorDep) -> Response:
+async def score(request: Request) -> Response:
     answers = await _answers(request)
     if isinstance(answers, JSONResponse):
         return answers
+    # the assessor read directly rather than through AssessorDep: FastAPI's dependency
+    # solving costs more than the lookup (the API's busiest route)
     locale = api_locale(request)
-    payload = result_payload(assessor.assess(answers.answers), locale)
-    return JSONResponse({**payload, "ignored_answers": field_errors(answers.set_aside, locale)})
+    result = assessor_of(request).assess(answers.answers)
+    ignored = {"ignored_answers": field_errors(answers.set_aside, locale)}
+    return Response(result_json(result, locale, ignored), media_type="application/json")
 
 
 @router.post(
@@ -216,7 +220,7 @@ async def create_assessment(
     }
     if key_hash is not None:
         _remember(session, key_hash, body_hash, payload)
-    return JSONResponse(payload, status_code=201)
+    return FastJSONResponse(payload, status_code=201)
 
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -251,7 +255,7 @@ def get_assessment(share_token: str, request: Request, session: SessionDep) -> R
     assessment = assessments.by_share(session, share_token)
     if assessment is None:
         return problem(request, 404, NOT_FOUND)
-    return JSONResponse(assessments.api_payload_of(assessment, api_locale(request)))
+    return FastJSONResponse(assessments.api_payload_of(assessment, api_locale(request)))
 
 
 @router.get(

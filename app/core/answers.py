@@ -54,13 +54,33 @@ class InvalidAnswers(DomainError):
 class Answers(Mapping[str, AnswerValue]):
     """A validated answer set: only questions that apply, every value of its question's type."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_score", "_validated", "_values")
 
-    def __init__(self, values: Mapping[str, AnswerValue]) -> None:
+    def __init__(self, values: Mapping[str, AnswerValue], *, validated: bool = False) -> None:
         self._values = MappingProxyType(dict(values))
+        self._score: float | None = None
+        self._validated = validated
+        """Made by ``validate_answers``: each question's values are of one type, so a value
+        alone tells two answers to a question apart (no ``True`` where ``1`` could be)."""
 
     def __getitem__(self, key: str) -> AnswerValue:
         return self._values[key]
+
+    def get(self, key: str, default: AnswerValue | None = None) -> AnswerValue | None:  # type: ignore[override]
+        """``Mapping.get`` without its exception handling: the core calls it ~200 times per
+        assessment."""
+        return self._values.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+    @property
+    def validated(self) -> bool:
+        return self._validated
+
+    def as_dict(self) -> dict[str, AnswerValue]:
+        """A plain, mutable copy."""
+        return self._values.copy()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -95,10 +115,12 @@ class Answers(Mapping[str, AnswerValue]):
     @property
     def orientation_score(self) -> float:
         """Mean of the four orientation statements (report chapter 01, "Construction d'une
-        note d'orientation client")."""
-        scores = [self.number(q) for q in ORIENTATION_QUESTIONS]
-        known = [s for s in scores if s is not None]
-        return sum(known) / len(known) if known else 0.0
+        note d'orientation client"). Computed once: the answers never change."""
+        if self._score is None:
+            scores = [self.number(q) for q in ORIENTATION_QUESTIONS]
+            known = [s for s in scores if s is not None]
+            self._score = sum(known) / len(known) if known else 0.0
+        return self._score
 
     def replace(self, **changes: AnswerValue | None) -> Answers:
         """A copy with some answers changed (None removes one); not re-validated."""
@@ -346,7 +368,7 @@ def _validate(
             values[question.id] = value
     if errors:
         raise InvalidAnswers(errors)
-    return Answers(values), set_aside
+    return Answers(values, validated=True), set_aside
 
 
 _TRUE = {"true", "yes", "oui", "1", "on"}

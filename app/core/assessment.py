@@ -57,7 +57,7 @@ class Assessor:
             edition=self.reference.edition,
             answers=answers,
             placement=placement,
-            next_level=self.paths.find(answers),
+            next_level=self.paths.find(answers, placement),
             comparisons=self.comparator.compare(answers, placement.cluster),
             orientation=orientation_position(answers, self.reference.benchmarks),
             recommendations=self.recommender.recommend(answers, placement.cluster),

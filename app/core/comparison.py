@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 from app.core.answers import Answers
 from app.core.benchmarks import Benchmarks, ClusterFigures, SectorBenchmark
@@ -241,6 +241,13 @@ _AHT_STATEMENT = t(
     "{share}% handle a request in {threshold}",
 )
 
+PhoneEmail = Literal["phone", "email"]
+_Work = tuple[SectorBenchmark | None, ClusterFigures, dict[Scope, LocalizedText]]
+_MEMO_LIMIT = 20_000
+"""Rows the comparator remembers at most: every (cluster, sector, answer) combination comes to
+about 17,000 (the FCR and NPS rows take integers), a few MB; past the limit rows are computed
+each time, the same."""
+
 ALL_RESPONDENTS = t("Tous les répondants", "All respondents")
 _SCOPES: tuple[Scope, Scope, Scope] = ("sector", "all", "cluster")
 
@@ -275,31 +282,73 @@ class Comparator:
         self._sectors: dict[str, SectorBenchmark] = {}
         for key, sector in benchmarks.sectors.items():
             self._sectors[key] = sector
+        self._rows: dict[tuple[object, ...], KpiComparison] = {}
+        # the rows in the order a result lists them: (kind, channel whose opening it needs,
+        # the one answer it depends on besides the cluster and the sector; None: the
+        # orientation score)
+        phone_email: tuple[PhoneEmail, ...] = ("phone", "email")
+        self._plan: list[tuple[str, str | None, str | None]] = [
+            *(("delay", c, f"{c}_delay") for c in CHANNELS),
+            *(("aht", c, f"{c}_aht") for c in phone_email),
+            *(("fcr", c, f"{c}_fcr") for c in phone_email),
+            ("satisfaction", None, "satisfaction_measured"),
+            ("nps", None, "nps_value"),
+            ("selfcare", None, "selfcare"),
+            ("omnichannel", None, "channel_strategy"),
+            ("complaints", None, "complaint_opportunity"),
+            ("orientation", None, None),
+        ]
 
     def compare(self, answers: Answers, cluster: Cluster) -> tuple[KpiComparison, ...]:
+        """Each row depends on the cluster, the sector and one answer (the satisfaction, NPS,
+        orientation... rows on theirs): it is computed once for each such combination and
+        shared by the results that need it (rows are immutable)."""
         sector_id = answers.choice("sector")
+        rows: list[KpiComparison] = []
+        memo = self._rows
+        context = (cluster, sector_id)
+        work: _Work | None = None
+        for kind, channel, question in self._plan:
+            if channel is not None and answers.get(f"{channel}_open") is not True:
+                continue
+            if kind == "nps" and "nps" not in answers.selected("satisfaction_indicators"):
+                continue
+            value: object = answers.orientation_score if question is None else answers.get(question)
+            key = (kind, channel, context, value.__class__, value)
+            row = memo.get(key)
+            if row is None:
+                if work is None:
+                    work = self._work(answers, cluster, sector_id)
+                row = self._row(kind, channel, answers, work)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[key] = row
+            rows.append(row)
+        return tuple(rows)
+
+    def _work(self, answers: Answers, cluster: Cluster, sector_id: str | None) -> _Work:
         sector = self._sectors.get(sector_id or "")
         names = _group_names(self.benchmarks, cluster, sector_id)
-        figures = self.benchmarks.clusters[cluster]
-        rows: list[KpiComparison] = []
-        for channel in CHANNELS:
-            if answers.is_open(channel):
-                rows.append(self._delay(channel, answers, sector, figures, names))
-        phone_email: tuple[Literal["phone", "email"], ...] = ("phone", "email")
-        for channel in phone_email:
-            if answers.is_open(channel):
-                rows.append(self._aht(channel, answers, sector, figures, names))
-        for channel in phone_email:
-            if answers.is_open(channel):
-                rows.append(self._fcr(channel, answers, sector, figures, names))
-        rows.append(self._satisfaction(answers, figures, names))
-        if "nps" in answers.selected("satisfaction_indicators"):
-            rows.append(self._nps(answers, sector, names))
-        rows.append(self._selfcare(answers, sector, figures, names))
-        rows.append(self._omnichannel(answers, sector, figures, names))
-        rows.append(self._complaints(answers, sector, figures, names))
-        rows.append(self._orientation(answers, figures, names))
-        return tuple(rows)
+        return sector, self.benchmarks.clusters[cluster], names
+
+    def _row(self, kind: str, channel: str | None, answers: Answers, work: _Work) -> KpiComparison:
+        sector, figures, names = work
+        if kind == "delay":
+            return self._delay(cast(Channel, channel), answers, sector, figures, names)
+        if kind == "aht":
+            return self._aht(cast(PhoneEmail, channel), answers, sector, figures, names)
+        if kind == "fcr":
+            return self._fcr(cast(PhoneEmail, channel), answers, sector, figures, names)
+        if kind == "satisfaction":
+            return self._satisfaction(answers, figures, names)
+        if kind == "nps":
+            return self._nps(answers, sector, names)
+        if kind == "selfcare":
+            return self._selfcare(answers, sector, figures, names)
+        if kind == "omnichannel":
+            return self._omnichannel(answers, sector, figures, names)
+        if kind == "complaints":
+            return self._complaints(answers, sector, figures, names)
+        return self._orientation(answers, figures, names)
 
     @staticmethod
     def _no_sector(names: dict[Scope, LocalizedText]) -> Reference:

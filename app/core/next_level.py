@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import cast
 
-from app.core.answers import applicability
-from app.core.placement import PlacementModel, Scores
+from app.core.answers import Answers, applicability
+from app.core.placement import Placement, PlacementModel, Scores
 from app.core.questionnaire import QUESTIONNAIRE
 from app.core.vocabulary import (
     AHT_BUCKETS,
@@ -40,6 +40,8 @@ NEVER_OPENED: frozenset[str] = frozenset({"mail"})
 to look more mature would be advice no manager should follow. Improving an open mail channel's
 delay stays allowed."""
 _EPSILON = 1e-9
+_SLACK = 1e-7
+"""Margin of a bound computed with another rounding than the sums it bounds."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,114 @@ class PathResult:
     consolidation: Consolidation | None
 
 
+_MEMO_LIMIT = 20_000
+"""Entries each memo keeps at most (they stay far below: a block's answers have a few hundred
+combinations); past it, options are computed each time, the same."""
+
+_Pick = tuple[float, float, int, BlockOption]
+"""An option with its gains on the two other clusters and its steps."""
+
+
+def _pruned(options: list[BlockOption], target_index: int) -> list[_Pick]:
+    others = [i for i in range(3) if i != target_index]
+
+    def gains(option: BlockOption) -> tuple[float, float]:
+        d = option.delta
+        return (d[target_index] - d[others[0]], d[target_index] - d[others[1]])
+
+    scored = [(o, gains(o)) for o in options]
+    front = [
+        (o, g)
+        for o, g in scored
+        if not any(
+            (g2[0] >= g[0] and g2[1] >= g[1] and o2.steps <= o.steps)
+            and (g2 != g or o2.steps != o.steps)
+            for o2, g2 in scored
+        )
+    ]
+    # identical options: keep one
+    unique: dict[tuple[float, float, int], tuple[BlockOption, tuple[float, float]]] = {}
+    for o, g in front:
+        unique.setdefault((round(g[0], 12), round(g[1], 12), o.steps), (o, g))
+    return [(g[0], g[1], o.steps, o) for o, g in unique.values()]
+
+
+def _best_path(
+    scores: Scores, fronts: list[list[_Pick]], target_index: int
+) -> tuple[int, float, tuple[BlockOption, ...]] | None:
+    """Every combination of one option from each of one, then two, then three blocks: the
+    fewest steps, then the widest lead, the first found on a tie.
+
+    Skipped without changing the answer: a combination of blocks whose best gains together
+    cannot put the target ahead (float addition is monotonic, so no choice of its options
+    could), or whose fewest steps are more than the best so far; and any choice with more
+    steps than the best so far."""
+    others = [i for i in range(3) if i != target_index]
+    gap0 = scores[others[0]] - scores[target_index]
+    gap1 = scores[others[1]] - scores[target_index]
+    bounds = [
+        (front, max(p[0] for p in front), max(p[1] for p in front), min(p[2] for p in front))
+        for front in fronts
+    ]
+    # one block: sum([g]) is g (but for the sign of a zero, which only a lead <= 0 could show)
+    best: tuple[int, float, tuple[BlockOption, ...]] | None = None
+    for front, *_ in bounds:
+        for g0, g1, steps, option in front:
+            if best is not None and steps > best[0]:
+                continue
+            lead = min(g0 - gap0, g1 - gap1)
+            if lead > _EPSILON and (best is None or steps < best[0] or lead > best[1]):
+                best = (steps, lead, (option,))
+    if best is not None:
+        return best
+    # two blocks: sum([a, b]) is a + b, correctly rounded in every Python version
+    best_steps = 1 << 30
+    for (front_a, max_a0, max_a1, min_a), (
+        front_b,
+        max_b0,
+        max_b1,
+        min_b,
+    ) in itertools.combinations(bounds, 2):
+        if min_a + min_b > best_steps:
+            continue
+        if min(max_a0 + max_b0 - gap0, max_a1 + max_b1 - gap1) <= _EPSILON:
+            continue
+        for a0, a1, a_steps, a in front_a:
+            if a_steps + min_b > best_steps:
+                continue
+            for b0, b1, b_steps, b in front_b:
+                steps = a_steps + b_steps
+                if steps > best_steps:
+                    continue
+                lead = min(a0 + b0 - gap0, a1 + b1 - gap1)
+                if lead <= _EPSILON:
+                    continue
+                if best is None or steps < best[0] or lead > best[1]:
+                    best = (steps, lead, (a, b))
+                    best_steps = steps
+    if best is not None or MAX_BLOCKS < 3:
+        return best
+    # three blocks: sum() itself (from Python 3.12 it rounds more exactly than left-to-right
+    # addition), and a bound with some slack for that difference
+    for combo in itertools.combinations(bounds, 3):
+        if sum([b[3] for b in combo]) > best_steps:
+            continue
+        bound = min(sum([b[1] for b in combo]) - gap0, sum([b[2] for b in combo]) - gap1)
+        if bound <= _EPSILON - _SLACK:
+            continue
+        for picks in itertools.product(*(b[0] for b in combo)):
+            steps = sum([p[2] for p in picks])
+            if steps > best_steps:
+                continue
+            lead = min(sum([p[0] for p in picks]) - gap0, sum([p[1] for p in picks]) - gap1)
+            if lead <= _EPSILON:
+                continue
+            if best is None or steps < best[0] or lead > best[1]:
+                best = (steps, lead, tuple(p[3] for p in picks))
+                best_steps = steps
+    return best
+
+
 def _faster_or_equal(buckets: tuple[str, ...], current: object) -> list[tuple[str, int]]:
     """Buckets at least as fast as ``current`` with the steps each takes: one per bucket gained
     (every bucket plus one step to start measuring when not measured; every bucket but the
@@ -128,6 +238,32 @@ class PathFinder:
             block: [f for f in model.factors if f.question in questions]
             for block, questions in self._block_questions.items()
         }
+        # every answer a block's options depend on (a channel's delay is read even when it
+        # is no factor)
+        self._block_inputs: dict[str, tuple[str, ...]] = {
+            channel: (f"{channel}_open", f"{channel}_delay", f"{channel}_aht")
+            for channel in CHANNELS
+        }
+        self._block_inputs["satisfaction"] = ("satisfaction_measured",)
+        # a block's options and their pruned front per target are functions of the block's
+        # own answers: a few hundred combinations, each computed once
+        self._options_memo: dict[tuple[str, tuple[object, ...]], list[BlockOption]] = {}
+        self._front_memo: dict[tuple[str, tuple[object, ...], int], list[_Pick]] = {}
+        # the questions each question's applicability depends on, transitively
+        self._ancestors: dict[str, frozenset[str]] = {}
+        for question in QUESTIONNAIRE.questions():
+            chain: set[str] = set()
+            rule = question.applies_when
+            while rule is not None:
+                chain.add(rule.question)
+                rule = QUESTIONNAIRE[rule.question].applies_when
+            self._ancestors[question.id] = frozenset(chain)
+        # the required questions that depend on others, in questionnaire order
+        self._dependent_required = [
+            (q, self._ancestors[q.id])
+            for q in QUESTIONNAIRE.questions()
+            if q.required and self._ancestors[q.id]
+        ]
 
     # --- block arithmetic ----------------------------------------------------------------------
 
@@ -141,6 +277,16 @@ class PathFinder:
                 for i, value in enumerate(self.model.term(factor.id, category)):
                     totals[i] -= value / self.model.temperature
         return totals[0], totals[1], totals[2]
+
+    def _memo_options(
+        self, block: str, key: tuple[object, ...], answers: Mapping[str, object]
+    ) -> list[BlockOption]:
+        options = self._options_memo.get((block, key))
+        if options is None:
+            options = self._options(block, answers)
+            if len(self._options_memo) < _MEMO_LIMIT:
+                self._options_memo[(block, key)] = options
+        return options
 
     def _options(self, block: str, answers: Mapping[str, object]) -> list[BlockOption]:
         states = self._improved_states(block, answers)
@@ -191,18 +337,37 @@ class PathFinder:
 
     # --- the search ----------------------------------------------------------------------------
 
-    def find(self, answers: Mapping[str, object]) -> PathResult:
+    def find(self, answers: Mapping[str, object], placement: Placement | None = None) -> PathResult:
+        """``placement``: the answers' own, when the caller has it (saves computing it again)."""
         model = self.model
-        distances = model.distances(answers)
+        if placement is None:
+            distances = model.distances(answers)
+        else:
+            distances = (
+                placement.distances[CLUSTERS[0]],
+                placement.distances[CLUSTERS[1]],
+                placement.distances[CLUSTERS[2]],
+            )
         scores = model.log_scores(distances)
         current_index = max(range(3), key=lambda i: scores[i])
         current = CLUSTERS[current_index]
-        all_options = {b: self._options(b, answers) for b in self._block_questions}
+        get = answers.get
+        keys: dict[str, tuple[object, ...]] = {}
+        if isinstance(answers, Answers) and answers.validated:  # values alone tell apart
+            for block, inputs in self._block_inputs.items():
+                keys[block] = tuple([get(q) for q in inputs])
+        else:
+            for block, inputs in self._block_inputs.items():
+                values = [get(q) for q in inputs]
+                keys[block] = (*values, *[v.__class__ for v in values])
+        all_options = {b: self._memo_options(b, keys[b], answers) for b in self._block_questions}
         if current_index == len(CLUSTERS) - 1:
-            return PathResult(current, None, None, self._consolidate(answers, all_options))
+            consolidation = self._consolidate(answers, all_options, placement)
+            return PathResult(current, None, None, consolidation)
         next_index = current_index + 1
         for target_index in range(next_index, len(CLUSTERS)):
-            best = self._search(scores, all_options, target_index)
+            fronts = [self._front(b, keys[b], all_options[b], target_index) for b in keys]
+            best = _best_path(scores, [f for f in fronts if f], target_index)
             if best is not None:
                 steps, lead, chosen = best
                 path = self._path(answers, CLUSTERS[target_index], chosen, steps, lead)
@@ -211,53 +376,25 @@ class PathFinder:
                 return PathResult(current, CLUSTERS[next_index], path, None)
         return PathResult(current, CLUSTERS[next_index], None, None)
 
+    def _front(
+        self, block: str, key: tuple[object, ...], options: list[BlockOption], target_index: int
+    ) -> list[_Pick]:
+        """The block's options worth trying for a target, with their gains: those that no other
+        option beats on both margins and on steps, one of each identical kind."""
+        memo_key = (block, key, target_index)
+        front = self._front_memo.get(memo_key)
+        if front is None:
+            front = _pruned(options, target_index)
+            if len(self._front_memo) < _MEMO_LIMIT:
+                self._front_memo[memo_key] = front
+        return front
+
     def _search(
         self, scores: Scores, all_options: dict[str, list[BlockOption]], target_index: int
     ) -> tuple[int, float, tuple[BlockOption, ...]] | None:
         """(steps, lead, options) of the best path making ``target_index`` the most likely."""
-        others = [i for i in range(3) if i != target_index]
-        # gaps the changes must close: target must end strictly ahead of both others
-        gaps = [scores[m] - scores[target_index] for m in others]
-
-        def gains(option: BlockOption) -> tuple[float, float]:
-            d = option.delta
-            return (d[target_index] - d[others[0]], d[target_index] - d[others[1]])
-
-        pruned: dict[str, list[tuple[BlockOption, tuple[float, float]]]] = {}
-        for block, options in all_options.items():
-            scored = [(o, gains(o)) for o in options]
-            front = [
-                (o, g)
-                for o, g in scored
-                if not any(
-                    (g2[0] >= g[0] and g2[1] >= g[1] and o2.steps <= o.steps)
-                    and (g2 != g or o2.steps != o.steps)
-                    for o2, g2 in scored
-                )
-            ]
-            # identical options: keep one
-            unique: dict[tuple[float, float, int], tuple[BlockOption, tuple[float, float]]] = {}
-            for o, g in front:
-                unique.setdefault((round(g[0], 12), round(g[1], 12), o.steps), (o, g))
-            if unique:
-                pruned[block] = list(unique.values())
-
-        blocks = list(pruned)
-        for size in range(1, MAX_BLOCKS + 1):
-            best: tuple[int, float, tuple[BlockOption, ...]] | None = None
-            for combo in itertools.combinations(blocks, size):
-                for picks in itertools.product(*(pruned[b] for b in combo)):
-                    g0 = sum(p[1][0] for p in picks)
-                    g1 = sum(p[1][1] for p in picks)
-                    lead = min(g0 - gaps[0], g1 - gaps[1])
-                    if lead <= _EPSILON:
-                        continue
-                    steps = sum(p[0].steps for p in picks)
-                    if best is None or steps < best[0] or (steps == best[0] and lead > best[1]):
-                        best = (steps, lead, tuple(p[0] for p in picks))
-            if best is not None:
-                return best
-        return None
+        fronts = [_pruned(options, target_index) for options in all_options.values()]
+        return _best_path(scores, [f for f in fronts if f], target_index)
 
     def _path(
         self,
@@ -267,15 +404,21 @@ class PathFinder:
         steps: int,
         lead: float,
     ) -> NextLevelPath:
-        changed = dict(answers)
+        changed = (
+            cast(dict[str, object], answers.as_dict())
+            if isinstance(answers, Answers)
+            else dict(answers)
+        )
         for option in chosen:
             for change in option.changes:
                 changed[change.question] = change.after
         probs = self.model.probabilities(self.model.log_scores(self.model.distances(changed)))
+        moved = {c.question for o in chosen for c in o.changes}
+        # only a question depending on a changed answer can start to apply
         opened = tuple(
             q.id
-            for q in QUESTIONNAIRE.questions()
-            if q.required
+            for q, ancestors in self._dependent_required
+            if not moved.isdisjoint(ancestors)
             and q.id not in changed
             and applicability(q, changed) == "applies"
             and applicability(q, answers) != "applies"
@@ -291,10 +434,14 @@ class PathFinder:
         )
 
     def _consolidate(
-        self, answers: Mapping[str, object], options: dict[str, list[BlockOption]]
+        self,
+        answers: Mapping[str, object],
+        options: dict[str, list[BlockOption]],
+        placement: Placement | None = None,
     ) -> Consolidation:
         top = len(CLUSTERS) - 1
-        placement = self.model.place(answers)
+        if placement is None:
+            placement = self.model.place(answers)
         weak = tuple(
             p.factor
             for p in sorted(placement.pulls, key=lambda p: p.pull.get(CLUSTERS[top], 0.0))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from app.core.profiles import ClusterProfiles, Factor
 from app.core.vocabulary import CLUSTERS, Cluster
@@ -90,6 +90,14 @@ def answer_key(value: object) -> str | None:
     return str(value)
 
 
+class _State(NamedTuple):
+    answer: str | None
+    category: str | None
+    skipped: SkipReason | None
+    terms: Scores | None
+    pull: FactorPull
+
+
 class PlacementModel:
     """The cluster profiles, precomputed into a table of distance terms."""
 
@@ -115,6 +123,25 @@ class PlacementModel:
         self._channel_open_question = {
             f.channel: f.question for f in profiles.factors if f.kind == "channel_open"
         }
+        # (open question, or None) of each factor, and each factor's states by answer value,
+        # filled as answers come: a factor has a handful of possible answers
+        self._gates: dict[str, str | None] = {
+            f.id: self._channel_open_question[f.channel] if f.conditional else None
+            for f in profiles.factors
+        }
+        self._states: dict[str, dict[tuple[type, object], _State]] = {
+            f.id: {} for f in profiles.factors
+        }
+        self._closed: dict[str, _State] = {
+            f.id: _State(
+                None,
+                None,
+                "not_applicable",
+                None,
+                FactorPull(f.id, f.question, None, None, {}, {}, "not_applicable"),
+            )
+            for f in profiles.factors
+        }
 
     # --- the arithmetic ------------------------------------------------------------------------
 
@@ -125,6 +152,47 @@ class PlacementModel:
         self, factor: Factor, answers: Mapping[str, object]
     ) -> tuple[str | None, str | None, SkipReason | None]:
         """(answer, category, why skipped) of one factor for an answer set."""
+        state = self._state(factor, answers)
+        return state.answer, state.category, state.skipped
+
+    def _state(self, factor: Factor, answers: Mapping[str, object]) -> _State:
+        """The factor's answer, category, terms and pull for an answer set, computed once per
+        answer value (``_category`` does the work)."""
+        gate = self._gates[factor.id]
+        if gate is not None and answers.get(gate) is not True:
+            return self._closed[factor.id]
+        value = answers.get(factor.question)
+        key = (value.__class__, value)
+        states = self._states[factor.id]
+        try:
+            return states[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value (a list): nothing to remember
+            return self._compute_state(factor, answers)
+        state = states[key] = self._compute_state(factor, answers)
+        return state
+
+    def _compute_state(self, factor: Factor, answers: Mapping[str, object]) -> _State:
+        answer, category, skipped = self._category(factor, answers)
+        if category is None:
+            pull = FactorPull(factor.id, factor.question, answer, None, {}, {}, skipped)
+            return _State(answer, None, skipped, None, pull)
+        terms = self._table[factor.id][category]
+        mean = sum(terms) / 3
+        pull = FactorPull(
+            factor=factor.id,
+            question=factor.question,
+            answer=answer,
+            category=category,
+            terms=dict(zip(CLUSTERS, terms, strict=True)),
+            pull={c: (mean - v) / self.temperature for c, v in zip(CLUSTERS, terms, strict=True)},
+        )
+        return _State(answer, category, None, terms, pull)
+
+    def _category(
+        self, factor: Factor, answers: Mapping[str, object]
+    ) -> tuple[str | None, str | None, SkipReason | None]:
         if factor.conditional:
             open_question = self._channel_open_question[factor.channel]
             if answers.get(open_question) is not True:
@@ -142,9 +210,9 @@ class PlacementModel:
     def distances(self, answers: Mapping[str, object]) -> Scores:
         db = dc = dp = 0.0
         for factor in self.factors:
-            _, category, _ = self.category(factor, answers)
-            if category is not None:
-                b, c, p = self._table[factor.id][category]
+            terms = self._state(factor, answers).terms
+            if terms is not None:
+                b, c, p = terms
                 db += b
                 dc += c
                 dp += p
@@ -174,27 +242,12 @@ class PlacementModel:
         pulls: list[FactorPull] = []
         totals = [0.0, 0.0, 0.0]
         for factor in self.factors:
-            answer, category, skipped = self.category(factor, answers)
-            if category is None:
-                pulls.append(FactorPull(factor.id, factor.question, answer, None, {}, {}, skipped))
-                continue
-            terms = self._table[factor.id][category]
-            for i, value in enumerate(terms):
-                totals[i] += value
-            mean = sum(terms) / 3
-            pulls.append(
-                FactorPull(
-                    factor=factor.id,
-                    question=factor.question,
-                    answer=answer,
-                    category=category,
-                    terms=dict(zip(CLUSTERS, terms, strict=True)),
-                    pull={
-                        c: (mean - v) / self.temperature
-                        for c, v in zip(CLUSTERS, terms, strict=True)
-                    },
-                )
-            )
+            # the same FactorPull for the same answer: results share them, read-only
+            state = self._state(factor, answers)
+            pulls.append(state.pull)
+            if state.terms is not None:
+                for i, value in enumerate(state.terms):
+                    totals[i] += value
         distances: Scores = (totals[0], totals[1], totals[2])
         scores = self.log_scores(distances)
         probs = self.probabilities(scores)

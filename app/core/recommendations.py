@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from app.core.answers import Answers
 from app.core.catalogue import (
@@ -262,10 +263,70 @@ class RecommendationEngine:
         self.catalogue = catalogue
         self._checks = [(item, compile_condition(item.when)) for item in catalogue.recommendations]
         self._wording: dict[tuple[int, object], LocalizedText] = {}
+        # what each trigger reads: its questions, the cluster, the orientation score
+        self._inputs = [_trigger_inputs(item.when) for item in catalogue.recommendations]
+        self._questions = sorted(
+            {i for inputs in self._inputs for i in inputs if i not in (_CLUSTER, _SCORE)}
+        )
+        self._keys = [itemgetter(*inputs) if inputs else None for inputs in self._inputs]
+        self._uses_score = any(_SCORE in inputs for inputs in self._inputs)
+        self._chosen: dict[tuple[str, tuple[LocalizedText, ...]], ChosenRecommendation] = {}
+        # per recommendation: its trigger, what to key it by, and its outcome by that key
+        self._plan: list[
+            tuple[Recommendation, Check, Callable[[dict[str, object]], object] | None, _Outcomes]
+        ] = [
+            (item, check, keyed, {})
+            for (item, check), keyed in zip(self._checks, self._keys, strict=True)
+        ]
 
     def recommend(self, answers: Answers, cluster: Cluster) -> tuple[ChosenRecommendation, ...]:
-        """Every recommendation whose trigger holds, ranked."""
-        return _rank(self._checks, Context(answers, cluster), self._word)
+        """Every recommendation whose trigger holds, ranked. Whether one is chosen, and why, is
+        a function of the few answers its trigger reads: it is worked out once for each
+        combination of them and shared (``ChosenRecommendation`` is immutable)."""
+        ctx = Context(answers, cluster)
+        values: dict[str, object]
+        if answers.validated:  # a value alone is a key (see Answers.validated)
+            values = dict.fromkeys(self._questions)
+            values.update(answers.as_dict())
+        else:
+            get = answers.get
+            values = {q: (get(q).__class__, get(q)) for q in self._questions}
+        values[_CLUSTER] = cluster
+        if self._uses_score:
+            values[_SCORE] = answers.orientation_score
+        chosen: list[tuple[int, int, int, ChosenRecommendation]] = []
+        for order, (item, check, keyed, outcomes) in enumerate(self._plan):
+            key = keyed(values) if keyed is not None else None
+            outcome = outcomes.get(key, _UNKNOWN)
+            if outcome is _UNKNOWN:
+                outcome = self._outcome(item, check, ctx)
+                if len(outcomes) < _OUTCOMES_LIMIT:
+                    outcomes[key] = outcome
+            if isinstance(outcome, ChosenRecommendation):
+                chosen.append((-item.priority, -len(outcome.reasons), order, outcome))
+        chosen.sort(key=lambda row: row[:3])
+        return tuple(row[3] for row in chosen)
+
+    def _outcome(
+        self, item: Recommendation, check: Check, ctx: Context
+    ) -> ChosenRecommendation | None:
+        ok, held = check(ctx)
+        if not ok:
+            return None
+        reasons: list[LocalizedText] = []
+        for atom in held:
+            text = self._word(atom, ctx)
+            if text not in reasons:
+                reasons.append(text)
+        # one object per recommendation and reasons, however many answers lead to it (the
+        # payload's fragments are kept per object)
+        key = (item.id, tuple(reasons))
+        chosen = self._chosen.get(key)
+        if chosen is None:
+            chosen = _chosen(item, key[1])
+            if len(self._chosen) < _OUTCOMES_LIMIT * 4:
+                self._chosen[key] = chosen
+        return chosen
 
     def _word(self, atom: Atom, ctx: Context) -> LocalizedText:
         """``reason``, remembered per atom and per answer it depends on (a bounded set: options,
@@ -277,6 +338,32 @@ class RecommendationEngine:
             if len(self._wording) < 100_000:
                 self._wording[key] = text
         return text
+
+
+_Outcomes = dict[object, "ChosenRecommendation | object | None"]
+_UNKNOWN = object()
+_OUTCOMES_LIMIT = 5_000
+"""Outcomes remembered per recommendation (most triggers read one to three answers with a few
+options each); past it, outcomes are worked out each time, the same."""
+
+_CLUSTER = ":cluster"
+_SCORE = ":orientation_score"
+"""Inputs of a trigger that are not answers (no question id starts with a colon)."""
+
+
+def _trigger_inputs(condition: Condition) -> tuple[str, ...]:
+    """What a trigger reads, in a fixed order: question ids, ``_CLUSTER``, ``_SCORE``."""
+    inputs: dict[str, None] = {}
+    for atom in atoms(condition):
+        if isinstance(atom, ClusterIs):
+            inputs[_CLUSTER] = None
+        elif isinstance(atom, SectorIs):
+            inputs["sector"] = None
+        elif isinstance(atom, ScoreBelow | ScoreAtLeast):
+            inputs[_SCORE] = None
+        else:
+            inputs[atom.answer] = None
+    return tuple(inputs)
 
 
 def _reason_key(atom: Atom, ctx: Context) -> object:

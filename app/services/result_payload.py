@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import orjson
 
 from app.core.answers import FieldError
 from app.core.assessment import AssessmentResult
 from app.core.comparison import KpiComparison, Reference
 from app.core.figures import Figure, Source
+from app.core.placement import FactorPull
 from app.core.questionnaire import QUESTIONNAIRE
+from app.core.recommendations import ChosenRecommendation
 from app.core.vocabulary import Locale
 
 
@@ -47,7 +52,87 @@ def _comparison(kpi: KpiComparison, locale: Locale) -> dict[str, Any]:
     }
 
 
+def _pull(p: FactorPull, locale: Locale) -> dict[str, Any]:
+    return {
+        "factor": p.factor,
+        "question": p.question,
+        "answer": p.answer,
+        "pull": p.pull,
+        "left_out": p.skipped,
+    }
+
+
+def _recommendation(r: ChosenRecommendation, locale: Locale) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "priority": r.priority,
+        "theme": r.theme,
+        "title": r.title.in_(locale),
+        "body": r.body.in_(locale),
+        "why": [reason.in_(locale) for reason in r.reasons],
+        "rests_on": [source_payload(s) for s in r.rests_on],
+    }
+
+
+_T = TypeVar("_T")
+Build = Callable[[Any, Locale], dict[str, Any]]
+_LIMIT = 20_000
+"""Fragments remembered at most, per store (a comparison row's is 1-2 KB): the core's shared
+parts number about as many; past it, fragments are built each time, the same."""
+_FRAGMENTS: dict[tuple[int, str], tuple[object, dict[str, Any]]] = {}
+_JSON_FRAGMENTS: dict[tuple[int, str], tuple[object, orjson.Fragment]] = {}
+
+
+def _remembered(
+    store: dict[tuple[int, str], tuple[object, _T]],
+    part: object,
+    locale: Locale,
+    make: Callable[[], _T],
+) -> _T:
+    """Keyed by identity, the object kept alongside so that its id cannot be reused while the
+    entry exists."""
+    key = (id(part), locale)
+    hit = store.get(key)
+    if hit is not None and hit[0] is part:
+        return hit[1]
+    made = make()
+    if len(store) < _LIMIT:
+        store[key] = (part, made)
+    return made
+
+
+def _fragment(part: object, locale: Locale, build: Build) -> dict[str, Any]:
+    """A part of a result (a comparison row, a factor's pull, a recommendation) as payload,
+    built once per object and language: the core shares these immutable objects between the
+    results that contain them. The fragments are shared too: read-only."""
+    return _remembered(_FRAGMENTS, part, locale, lambda: build(part, locale))
+
+
+def _json_fragment(part: object, locale: Locale, build: Build) -> orjson.Fragment:
+    """The same fragment, serialised once (orjson copies it as it is)."""
+    return _remembered(
+        _JSON_FRAGMENTS,
+        part,
+        locale,
+        lambda: orjson.Fragment(orjson.dumps(build(part, locale))),
+    )
+
+
 def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
+    return _assemble(result, locale, _fragment)
+
+
+def result_json(
+    result: AssessmentResult, locale: Locale, extra: dict[str, Any] | None = None
+) -> bytes:
+    """``result_payload`` (plus ``extra`` keys) as JSON, as the API sends it: orjson (the same
+    values as ``json.dumps``, non-ASCII as UTF-8), each shared part serialised once."""
+    return orjson.dumps({**_assemble(result, locale, _json_fragment), **(extra or {})})
+
+
+def _assemble(
+    result: AssessmentResult, locale: Locale, fragment: Callable[[Any, Locale, Build], Any]
+) -> dict[str, Any]:
     placement = result.placement
     path = result.next_level
     return {
@@ -57,16 +142,7 @@ def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
         "borderline": placement.borderline,
         "confidence": placement.confidence,
         "factors_left_out": list(placement.skipped),
-        "factor_pulls": [
-            {
-                "factor": p.factor,
-                "question": p.question,
-                "answer": p.answer,
-                "pull": p.pull,
-                "left_out": p.skipped,
-            }
-            for p in placement.pulls
-        ],
+        "factor_pulls": [fragment(p, locale, _pull) for p in placement.pulls],
         "next_level": {
             "target": path.target,
             "reached": path.path.target if path.path else None,
@@ -87,25 +163,14 @@ def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
                 for m in (path.consolidation.best_moves if path.consolidation else ())
             ],
         },
-        "comparisons": [_comparison(k, locale) for k in result.comparisons],
+        "comparisons": [fragment(k, locale, _comparison) for k in result.comparisons],
         "orientation": {
             "score": result.orientation.score,
             "cluster_means": result.orientation.cluster_means,
             "all_respondents": result.orientation.all_mean,
             "closest_cluster": result.orientation.closest,
         },
-        "recommendations": [
-            {
-                "id": r.id,
-                "priority": r.priority,
-                "theme": r.theme,
-                "title": r.title.in_(locale),
-                "body": r.body.in_(locale),
-                "why": [reason.in_(locale) for reason in r.reasons],
-                "rests_on": [source_payload(s) for s in r.rests_on],
-            }
-            for r in result.recommendations
-        ],
+        "recommendations": [fragment(r, locale, _recommendation) for r in result.recommendations],
     }
 
 

@@ -12,14 +12,32 @@ from app.core.vocabulary import Locale
 from app.services.assessment_service import assessor_for
 from app.settings import Settings, get_settings
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+def settings_of(request: Request) -> Settings:
+    """The settings the app was made with (``create_app`` keeps them on ``app.state``); the
+    environment's for an app that keeps none. A plain attribute read, not a dependency
+    override: with any override set FastAPI re-solves every dependency's signature per call."""
+    settings: Settings | None = getattr(request.app.state, "settings", None)
+    return settings if settings is not None else get_settings()
 
 
-def get_assessor(settings: SettingsDep) -> Assessor:
-    return assessor_for(settings.reference_data_dir)
+async def app_settings(request: Request) -> Settings:
+    return settings_of(request)
 
 
-def get_locale(request: Request) -> Locale:
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+
+
+def assessor_of(request: Request) -> Assessor:
+    return assessor_for(settings_of(request).reference_data_dir)
+
+
+async def get_assessor(request: Request) -> Assessor:
+    # the settings read directly, not through SettingsDep: one dependency less to solve
+    return assessor_of(request)
+
+
+async def get_locale(request: Request) -> Locale:
     """Set by LocaleMiddleware from the user's choice, then Accept-Language."""
     locale: Locale = request.state.locale
     return locale

@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.state.settings = settings  # read by deps.SettingsDep
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CsrfMiddleware, secure=settings.secure_cookies)
@@ -64,6 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         LocaleMiddleware, default=settings.default_locale, cookie=settings.locale_cookie
     )
+    # the API first: no other route matches /api/, and each request then tries two routes,
+    # not the whole site's, before it finds its own
+    app.include_router(api_v1.router)
     app.include_router(static.router)
     app.include_router(health.router)
     app.include_router(pages.router)
@@ -71,7 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(results.router)
     app.include_router(embed.router)
     app.include_router(workspaces.router)
-    app.include_router(api_v1.router)
     app.include_router(api_docs.router)
     errors.register(app)
     add_response_examples(app, lambda: assessor_for(settings.reference_data_dir))

@@ -1,14 +1,20 @@
-"""Cross-cutting HTTP concerns: the page language and the security headers."""
+"""Cross-cutting HTTP concerns: the page language and the security headers.
+
+Each is plain ASGI middleware: it reads the request from the scope, sets ``request.state``
+(``scope["state"]``) and edits the response's headers as they pass, without running the rest of
+the app in a task of its own (what ``BaseHTTPMiddleware`` costs: about 0.25 ms a layer)."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
+from starlette.datastructures import QueryParams
+from starlette.requests import HTTPConnection, cookie_parser
 from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.i18n import from_accept_language, parse_locale
 
@@ -32,83 +38,176 @@ def framed_policy(origins: Iterable[str]) -> str:
 
 ONE_YEAR = 60 * 60 * 24 * 365
 
+RawHeaders = list[tuple[bytes, bytes]]
 
-class LocaleMiddleware(BaseHTTPMiddleware):
+
+def response_headers(message: Message) -> RawHeaders:
+    """The headers of an ``http.response.start`` message, as a list edited in place."""
+    headers = message.get("headers")
+    if not isinstance(headers, list):
+        headers = message["headers"] = list(headers or ())
+    return headers
+
+
+def has_header(headers: RawHeaders, name: bytes) -> bool:
+    """``name`` in lower case, as Starlette writes header names."""
+    return any(key == name for key, _ in headers)
+
+
+def set_default(headers: RawHeaders, name: bytes, value: bytes) -> None:
+    if not has_header(headers, name):
+        headers.append((name, value))
+
+
+def cookie_header(name: str, value: str, **options: object) -> tuple[bytes, bytes]:
+    """The Set-Cookie header ``Response.set_cookie`` would add."""
+    response = Response()
+    response.set_cookie(name, value, **options)  # type: ignore[arg-type]
+    return next(h for h in response.raw_headers if h[0] == b"set-cookie")
+
+
+def request_header(scope: Scope, name: bytes) -> str | None:
+    """The first request header ``name`` (lower case), as ``Request.headers.get`` gives it,
+    without building the Headers object."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def request_cookies(scope: Scope) -> dict[str, str]:
+    """``Request.cookies``, without building the request."""
+    cookies: dict[str, str] = {}
+    for key, value in scope["headers"]:
+        if key == b"cookie":
+            cookies.update(cookie_parser(value.decode("latin-1")))
+    return cookies
+
+
+def request_state(scope: Scope) -> dict[str, Any]:
+    """What ``request.state`` reads and writes."""
+    state: dict[str, Any] = scope.setdefault("state", {})
+    return state
+
+
+def on_response_start(send: Send, edit: Callable[[RawHeaders], None]) -> Send:
+    """``send`` that lets ``edit`` change the response's headers before they go out."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            edit(response_headers(message))
+        await send(message)
+
+    return sending
+
+
+class LocaleMiddleware:
     """``?lang=`` (remembered in a cookie) wins, then the cookie, then Accept-Language, then the
     default language."""
 
-    def __init__(self, app: object, *, default: str, cookie: str) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+    def __init__(self, app: ASGIApp, *, default: str, cookie: str) -> None:
+        self.app = app
         self.default = default
         self.cookie = cookie
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        chosen = parse_locale(request.query_params.get("lang"))
-        request.state.locale = (
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = scope["query_string"]
+        chosen = parse_locale(QueryParams(query).get("lang")) if query else None
+        locale = (
             chosen
-            or parse_locale(request.cookies.get(self.cookie))
-            or from_accept_language(request.headers.get("accept-language"))
+            or parse_locale(request_cookies(scope).get(self.cookie))
+            or from_accept_language(request_header(scope, b"accept-language"))
             or self.default
         )
-        response = await call_next(request)
-        if chosen:
-            response.set_cookie(
-                self.cookie, chosen, max_age=ONE_YEAR, samesite="lax", httponly=True
-            )
-        response.headers.setdefault("Content-Language", request.state.locale)
-        response.headers.append("Vary", "Accept-Language, Cookie")
-        return response
+        request_state(scope)["locale"] = locale
+        language = locale.encode("latin-1")
+
+        def edit(headers: RawHeaders) -> None:
+            if chosen:
+                headers.append(
+                    cookie_header(
+                        self.cookie, chosen, max_age=ONE_YEAR, samesite="lax", httponly=True
+                    )
+                )
+            set_default(headers, b"content-language", language)
+            headers.append((b"vary", b"Accept-Language, Cookie"))
+
+        await self.app(scope, receive, on_response_start(send, edit))
 
 
-class SecurityHeadersMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        if "content-security-policy" not in response.headers:
-            # A route that sets its own policy (the embed, which partners may frame) decides
-            # framing with frame-ancestors; everything else is never framed.
-            response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-            response.headers["X-Frame-Options"] = "DENY"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+_CSP = CONTENT_SECURITY_POLICY.encode("latin-1")
+
+
+def _security_headers(headers: RawHeaders) -> None:
+    if not has_header(headers, b"content-security-policy"):
+        # A route that sets its own policy (the embed, which partners may frame) decides
+        # framing with frame-ancestors; everything else is never framed.
+        headers.append((b"content-security-policy", _CSP))
+        headers.append((b"x-frame-options", b"DENY"))
+    set_default(headers, b"x-content-type-options", b"nosniff")
+    set_default(headers, b"referrer-policy", b"same-origin")
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, on_response_start(send, _security_headers))
 
 
 CSRF_COOKIE = "csrf"
 CSRF_FIELD = "csrf"
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class CsrfMiddleware(BaseHTTPMiddleware):
+class CsrfMiddleware:
     """Refuses a cross-site POST from what the browser says of its origin (Sec-Fetch-Site,
     Origin), and issues the double-submit token every page puts in its forms
     (``request.state.csrf``)."""
 
-    def __init__(self, app: object, *, secure: bool) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app = app
         self.secure = secure
+        # Lax, not Strict: a Strict cookie is not sent when the visitor arrives from
+        # another site, and a fresh token would then break the forms open in other tabs
+        name, value = cookie_header(
+            CSRF_COOKIE, "TOKEN", httponly=True, samesite="lax", secure=secure
+        )
+        self._cookie_name = name
+        self._cookie_before, _, self._cookie_after = value.partition(b"TOKEN")
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        token = request.cookies.get(CSRF_COOKIE)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = request_cookies(scope).get(CSRF_COOKIE)
         issued = None
         if not token or len(token) < 20:
             token = issued = secrets.token_urlsafe(24)
-        request.state.csrf = token
-        if request.method in {"POST", "PUT", "PATCH", "DELETE"} and not await self._allowed(
-            request
-        ):
-            return PlainTextResponse("Cross-site request refused.", status_code=403)
-        response = await call_next(request)
-        if issued:
-            # Lax, not Strict: a Strict cookie is not sent when the visitor arrives from
-            # another site, and a fresh token would then break the forms open in other tabs
-            response.set_cookie(
-                CSRF_COOKIE, issued, httponly=True, samesite="lax", secure=self.secure
-            )
-        return response
+        request_state(scope)["csrf"] = token
+        if scope["method"] in _UNSAFE and not self._allowed(HTTPConnection(scope)):
+            response = PlainTextResponse("Cross-site request refused.", status_code=403)
+            await response(scope, receive, send)
+            return
+        if not issued:
+            await self.app(scope, receive, send)
+            return
+        # a token_urlsafe needs no quoting: the header is what set_cookie would write
+        cookie = (self._cookie_name, self._cookie_before + issued.encode() + self._cookie_after)
+        await self.app(scope, receive, on_response_start(send, lambda h: h.append(cookie)))
 
-    async def _allowed(self, request: Request) -> bool:
+    @staticmethod
+    def _allowed(request: HTTPConnection) -> bool:
         """The origin checks; the token itself is checked by ``deps.csrf_protect`` once the
         route has parsed the form (reading the body here would consume it)."""
-        if request.url.path.startswith("/api/"):
+        if request.scope["path"].startswith("/api/"):
             return True  # the partner API carries no cookie-borne authority; keys and CORS apply
         if request.headers.get("sec-fetch-site") == "cross-site":
             return False
