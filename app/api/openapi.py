@@ -87,6 +87,15 @@ def add_response_examples(app: FastAPI, assessor: Callable[[], Assessor]) -> Non
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = build()
+            # the key is optional (anonymous calls work, with a lower limit): declared so that
+            # the docs' "Authorize" button sends it
+            document.setdefault("components", {})["securitySchemes"] = {
+                "PartnerKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+            }
+            for path, operations in document["paths"].items():
+                if path.startswith("/api/"):
+                    for operation in operations.values():
+                        operation["security"] = [{}, {"PartnerKey": []}]
             for (path, method, status), examples in _examples(assessor()).items():
                 response = document["paths"][path][method]["responses"][status]
                 response["content"]["application/json"]["examples"] = examples

@@ -39,6 +39,10 @@ async def caller(request: Request) -> PartnerKey | None:
         partner = await run_in_threadpool(_partner, database_url, key)
         if partner is None:
             raise ApiProblem(401, UNAUTHORIZED)
+    # known before the limit, so that a 429 carries the CORS grant and its Retry-After can
+    # be read by the partner's page
+    request.state.partner_origins = set(partner.origins) if partner else set()
+    request.state.partner_id = partner.id if partner else None
     limiter: partners.RateLimiter = request.app.state.rate_limiter
     if partner is not None:
         wait = limiter.take(f"key:{partner.id}", partner.rate_per_minute)
@@ -47,8 +51,6 @@ async def caller(request: Request) -> PartnerKey | None:
         wait = limiter.take(f"ip:{address}", request.app.state.anonymous_rate)
     if wait > 0:
         raise ApiProblem(429, TOO_MANY, {"Retry-After": str(max(1, math.ceil(wait)))})
-    request.state.partner_origins = set(partner.origins) if partner else set()
-    request.state.partner_id = partner.id if partner else None
     return partner
 
 

@@ -52,7 +52,8 @@ class InvalidAnswers(DomainError):
 
 
 class Answers(Mapping[str, AnswerValue]):
-    """A validated answer set: only questions that apply, every value of its question's type."""
+    """A validated answer set: only questions that apply (in the partner API's partial reading,
+    some conditional ones may be missing), every value of its question's type."""
 
     __slots__ = ("_score", "_validated", "_values")
 
@@ -334,21 +335,24 @@ def _validate(
     for question in QUESTIONNAIRE.questions():
         given = raw.get(question.id)
         state = applicability(question, values)
-        if state == "does_not_apply":
-            if question.id in raw and (partial or not drop_inapplicable):
+        # In the partial reading, a question whose condition was left unanswered is not asked
+        # either: its answer is set aside like any other that does not apply.
+        if state == "does_not_apply" or (partial and state == "undetermined"):
+            if question.id not in raw:
+                continue
+            reason = _not_applicable_reason(question)
+            ignored = _error(
+                question.id, "not_applicable", reason_fr=reason.fr, reason_en=reason.en
+            )
+            if partial:
                 malformed = (
                     _wrong_type(question) if given is None else _check_value(question, given)[1]
                 )
-                reason = _not_applicable_reason(question)
-                ignored = _error(
-                    question.id, "not_applicable", reason_fr=reason.fr, reason_en=reason.en
-                )
-                if not partial:
-                    errors.append(ignored)  # even null or []: the key should be absent
-                elif malformed is not None:
-                    errors.append(malformed)  # set aside only what is well formed
-                else:
-                    set_aside.append(ignored)
+                # the schema describes every property whatever the others: set aside only
+                # what is well formed
+                (errors if malformed else set_aside).append(malformed or ignored)
+            elif not drop_inapplicable and not _is_blank(question, given):
+                errors.append(ignored)  # a blank (null, []) is as good as absent here
             continue
         if question.id in raw and raw[question.id] is None:
             errors.append(_wrong_type(question))  # an explicit null is not an answer

@@ -219,6 +219,17 @@ def _faster_or_equal(buckets: tuple[str, ...], current: object) -> list[tuple[st
     return [(b, position - i) for i, b in enumerate(buckets[: position + 1])]
 
 
+def _reachable(
+    buckets: tuple[str, ...], is_open: bool, current: object
+) -> list[tuple[str | None, int]]:
+    """``_faster_or_equal`` for a channel's level, open or not. An open channel whose level
+    was not given (the partner API's partial answers) stays unanswered, or reaches any bucket
+    as if it started measuring: never a free change from "no answer" to a bucket."""
+    if is_open and current is None:
+        return [(None, 0)] + [(b, 1 + (len(buckets) - 1 - i)) for i, b in enumerate(buckets)]
+    return list(_faster_or_equal(buckets, current if is_open else None))
+
+
 class PathFinder:
     def __init__(self, model: PlacementModel) -> None:
         self.model = model
@@ -318,12 +329,10 @@ class PathFinder:
             return []
         delay_q, aht_q = f"{channel}_delay", f"{channel}_aht"
         has_aht = aht_q in self._block_questions[channel] and channel in AHT_CHANNELS
-        delays = _faster_or_equal(DELAY_BUCKETS[channel], answers.get(delay_q) if is_open else None)
+        delays = _reachable(DELAY_BUCKETS[channel], is_open, answers.get(delay_q))
         ahts: list[tuple[str | None, int]] = [(None, 0)]
         if has_aht:
-            ahts = list(
-                _faster_or_equal(AHT_BUCKETS[channel], answers.get(aht_q) if is_open else None)
-            )
+            ahts = list(_reachable(AHT_BUCKETS[channel], is_open, answers.get(aht_q)))
         states: list[tuple[dict[str, object], int]] = []
         for (delay, delay_steps), (aht, aht_steps) in itertools.product(delays, ahts):
             state: dict[str, object] = {f"{channel}_open": True, delay_q: delay}
@@ -388,13 +397,6 @@ class PathFinder:
             if len(self._front_memo) < _MEMO_LIMIT:
                 self._front_memo[memo_key] = front
         return front
-
-    def _search(
-        self, scores: Scores, all_options: dict[str, list[BlockOption]], target_index: int
-    ) -> tuple[int, float, tuple[BlockOption, ...]] | None:
-        """(steps, lead, options) of the best path making ``target_index`` the most likely."""
-        fronts = [_pruned(options, target_index) for options in all_options.values()]
-        return _best_path(scores, [f for f in fronts if f], target_index)
 
     def _path(
         self,

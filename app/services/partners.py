@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -18,11 +19,33 @@ class InvalidOrigin(ValueError):
     """An allowed origin must be scheme://host[:port], nothing else."""
 
 
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def normalise_origin(origin: str) -> str:
-    parts = urlsplit(origin.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+    """``scheme://host[:port]`` as a browser sends it in Origin (lower case, no default port).
+    Anything else is refused: the value goes into CORS and CSP headers, where a space, a
+    semicolon or a wildcard would widen what the partner is allowed."""
+    try:
+        parts = urlsplit(origin.strip())
+        port = parts.port
+    except ValueError:
+        raise InvalidOrigin(origin) from None
+    host = parts.hostname or ""
+    if (
+        parts.scheme not in _DEFAULT_PORTS
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or not _HOST.fullmatch(host)
+        or (port is not None and not 1 <= port <= 65535)
+    ):
         raise InvalidOrigin(origin)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    if port is None or port == _DEFAULT_PORTS[parts.scheme]:
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ PartnerDep = Annotated[PartnerKey, Depends(embedding_partner)]
 
 def _framed(response: Response, partner: PartnerKey) -> Response:
     response.headers["Content-Security-Policy"] = framed_policy(partner.origins)
+    # the URLs carry the draft and, at the end, the private link: never in a Referer
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -96,7 +98,7 @@ def show_step(
     if not view.questions:
         target = view.next or questionnaire_flow.active_steps(raw)[0].id
         return _go(_step_url(partner, token, target, locale), partner)
-    context = _step_context(view, raw, {}, draft, request.url.path)
+    context = _step_context(view, raw, {}, draft, _step_url(partner, token, step.id, locale))
     return _framed(render(request, "assessment_step.html", {**context, "embed": True}), partner)
 
 
@@ -117,7 +119,7 @@ async def submit_step(
     outcome = await advance(request, session, step, found)
     draft = outcome.draft
     if outcome.errors:
-        action = f"/embed/{partner.prefix}/{draft.token}/step/{step.id}"
+        action = _step_url(partner, draft.token, step.id, locale)
         context = _step_context(outcome.view, draft.answers, outcome.errors, draft, action)
         page = render(request, "assessment_step.html", {**context, "embed": True}, 422)
         return _framed(page, partner)

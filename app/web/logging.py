@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
-_TOKEN_IN_PATH = re.compile(r"/([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{16,}(?=[/?#\s\"]|$)")
+_TOKEN_IN_PATH = re.compile(r"/([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_.-])")
 
 
 def redact(text: str) -> str:

@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.state.settings = settings  # read by deps.SettingsDep
+    app.state.settings = settings  # read through deps.settings_of (SettingsDep and the API)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CsrfMiddleware, secure=settings.secure_cookies)

@@ -6,6 +6,7 @@ the app in a task of its own (what ``BaseHTTPMiddleware`` costs: about 0.25 ms a
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -30,13 +31,21 @@ _POLICY_WITHOUT_FRAMING = (
 CONTENT_SECURITY_POLICY = f"{_POLICY_WITHOUT_FRAMING}; frame-ancestors 'none'"
 
 
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
+
+
 def framed_policy(origins: Iterable[str]) -> str:
     """The same policy, but these origins (a partner's, already normalised) may frame the page."""
-    allowed = " ".join(sorted(origins)) or "'none'"
+    # stored origins were normalised on the way in; checked again so that a row written by
+    # other means cannot add a source or a directive to the policy
+    allowed = " ".join(sorted(o for o in origins if _ORIGIN.fullmatch(o))) or "'none'"
     return f"{_POLICY_WITHOUT_FRAMING}; frame-ancestors {allowed}"
 
 
 ONE_YEAR = 60 * 60 * 24 * 365
+COOKIELESS_PREFIX = "/embed/"
+"""The embedded questionnaire sets no cookie: a frame on a partner's site would not get it back
+(SameSite, third-party cookie blocking), so the flow carries its state in its URLs instead."""
 
 RawHeaders = list[tuple[bytes, bytes]]
 
@@ -125,11 +134,13 @@ class LocaleMiddleware:
         request_state(scope)["locale"] = locale
         language = locale.encode("latin-1")
 
+        remember = None if scope["path"].startswith(COOKIELESS_PREFIX) else chosen
+
         def edit(headers: RawHeaders) -> None:
-            if chosen:
+            if remember:
                 headers.append(
                     cookie_header(
-                        self.cookie, chosen, max_age=ONE_YEAR, samesite="lax", httponly=True
+                        self.cookie, remember, max_age=ONE_YEAR, samesite="lax", httponly=True
                     )
                 )
             set_default(headers, b"content-language", language)
@@ -146,7 +157,7 @@ def _security_headers(headers: RawHeaders) -> None:
         # A route that sets its own policy (the embed, which partners may frame) decides
         # framing with frame-ancestors; everything else is never framed.
         headers.append((b"content-security-policy", _CSP))
-        headers.append((b"x-frame-options", b"DENY"))
+        set_default(headers, b"x-frame-options", b"DENY")
     set_default(headers, b"x-content-type-options", b"nosniff")
     set_default(headers, b"referrer-policy", b"same-origin")
 
@@ -196,7 +207,7 @@ class CsrfMiddleware:
             response = PlainTextResponse("Cross-site request refused.", status_code=403)
             await response(scope, receive, send)
             return
-        if not issued:
+        if not issued or scope["path"].startswith(COOKIELESS_PREFIX):
             await self.app(scope, receive, send)
             return
         # a token_urlsafe needs no quoting: the header is what set_cookie would write

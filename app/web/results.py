@@ -20,7 +20,12 @@ from app.web.templating import render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
-NOINDEX = {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "private, no-store"}
+NOINDEX = {
+    "X-Robots-Tag": "noindex, nofollow",
+    "Cache-Control": "private, no-store",
+    # the URL is the capability: not even our own assets get it in a Referer
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def _day(moment: datetime, locale: str) -> str:

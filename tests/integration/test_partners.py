@@ -63,12 +63,13 @@ async def test_the_limit_answers_429_with_retry_after(
     assert int(limited.headers["retry-after"]) >= 1
     assert limited.headers["content-type"] == "application/problem+json"
     # a partner key has its own, higher limit
-    new = _key(database_url, [], rate=5)
-    keyed = [
-        (await api.get("/api/v1/questionnaire", headers={"X-API-Key": new.key})).status_code
-        for _ in range(6)
-    ]
-    assert keyed == [200] * 5 + [429]
+    new = _key(database_url, ["https://crm.example"], rate=5)
+    headers = {"X-API-Key": new.key, "Origin": "https://crm.example"}
+    keyed = [await api.get("/api/v1/questionnaire", headers=headers) for _ in range(6)]
+    assert [r.status_code for r in keyed] == [200] * 5 + [429]
+    # the partner's page can read how long to wait
+    assert keyed[-1].headers["access-control-allow-origin"] == "https://crm.example"
+    assert "Retry-After" in keyed[-1].headers["access-control-expose-headers"]
 
 
 async def test_only_allowed_origins_get_a_cors_grant(

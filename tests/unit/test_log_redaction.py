@@ -20,6 +20,8 @@ pytestmark = pytest.mark.unit
         "/assessment/resume/{a}",
         "/embed/1a2b3c4d/{a}/step/profile?lang=fr",
         "/embed/1a2b3c4d/done/{a}/{b}?lang=en",
+        "/m/{a}%20",
+        "/r/{a};x",
     ],
 )
 def test_tokens_leave_no_trace_in_a_logged_request_line(template: str) -> None:

@@ -103,3 +103,34 @@ def test_every_accepted_partner_set_is_scored(assessor: Assessor, raw: dict[str,
     factor_questions = {p.question for p in result.placement.pulls}
     if left_out & factor_questions:
         assert result.placement.confidence == "reduced"
+
+
+def test_an_answer_whose_condition_was_left_out_is_set_aside() -> None:
+    raw = {**FULL, "nps_value": -50}
+    del raw["satisfaction_indicators"]
+    partial = validate_partial_answers(raw)
+    assert "nps_value" not in partial.answers
+    assert [(e.field, e.code) for e in partial.set_aside] == [("nps_value", "not_applicable")]
+
+
+def test_the_strict_reading_still_takes_a_blank_for_absent_where_nothing_applies() -> None:
+    assert FULL["mail_open"] is False
+    answers = validate_answers({**FULL, "mail_delay": None})
+    assert "mail_delay" not in answers
+
+
+def test_the_path_never_counts_answering_a_left_out_question_as_a_free_change(
+    assessor: Assessor,
+) -> None:
+    for persona in (p for group in PERSONAS.values() for p in group):
+        raw = dict(persona.answers)
+        left_out = [q for q in ("phone_delay", "phone_aht", "email_delay") if q in raw]
+        for question in left_out:
+            del raw[question]
+        path = assessor.assess(validate_partial_answers(raw).answers).next_level.path
+        if path is None:
+            continue
+        for change in path.changes:
+            if change.question in left_out:
+                assert change.before is None
+                assert path.steps >= 1
