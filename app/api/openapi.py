@@ -13,6 +13,7 @@ from app.api.problems import field_errors
 from app.api.v1 import EXAMPLE_ANSWERS, EXAMPLE_PARTIAL_ANSWERS
 from app.core.answers import validate_partial_answers
 from app.core.assessment import Assessor
+from app.services.partners import embed_snippet
 from app.services.result_payload import result_payload
 
 DESCRIPTION = """\
@@ -34,14 +35,12 @@ work with a lower limit per address.
 **Embedding the questionnaire.** On a page of an origin your key allows:
 
 ```html
-<iframe src="https://BENCHMARK-HOST/embed/<key prefix>?lang=fr"
-        title="Baromètre de maturité du service client"
-        style="width:100%;min-height:900px;border:0" loading="lazy"></iframe>
+{snippet}
 ```
 
 No other origin may frame it. The embedded questionnaire needs no cookie; the result appears
 in the frame with its share link and private link, which open on our site.
-"""
+""".format(snippet=embed_snippet("<key prefix>"))
 
 EXAMPLE_BASE = "https://benchmark.example"
 EXAMPLE_SHARE = "s4mpl3-sh4r3-t0k3n-xxxxxxxxxxxx"

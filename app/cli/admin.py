@@ -20,14 +20,6 @@ from app.settings import get_settings
 from app.storage.db import engine_for
 
 
-def embed_snippet(prefix: str, host: str = "https://BENCHMARK-HOST", lang: str = "fr") -> str:
-    return (
-        f'<iframe src="{host}/embed/{prefix}?lang={lang}"\n'
-        '        title="Baromètre de maturité du service client"\n'
-        '        style="width:100%;min-height:900px;border:0" loading="lazy"></iframe>'
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csmb-admin", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="area", required=True)
@@ -60,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             if new.record.origins:
                 print(
                     "To embed the assessment on those origins (replace BENCHMARK-HOST):\n"
-                    + embed_snippet(new.record.prefix),
+                    + partners.embed_snippet(new.record.prefix),
                     file=sys.stderr,
                 )
             return 0

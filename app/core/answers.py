@@ -227,6 +227,11 @@ def applicability(question: Question, values: Mapping[str, object]) -> Applicabi
     return "applies" if hit else "does_not_apply"
 
 
+def _not_applicable(question: Question) -> FieldError:
+    reason = _not_applicable_reason(question)
+    return _error(question.id, "not_applicable", reason_fr=reason.fr, reason_en=reason.en)
+
+
 def _not_applicable_reason(question: Question) -> LocalizedText:
     rule = question.applies_when
     assert rule is not None  # noqa: S101 - only called for conditional questions
@@ -340,19 +345,18 @@ def _validate(
         if state == "does_not_apply" or (partial and state == "undetermined"):
             if question.id not in raw:
                 continue
-            reason = _not_applicable_reason(question)
-            ignored = _error(
-                question.id, "not_applicable", reason_fr=reason.fr, reason_en=reason.en
-            )
             if partial:
                 malformed = (
                     _wrong_type(question) if given is None else _check_value(question, given)[1]
                 )
                 # the schema describes every property whatever the others: set aside only
                 # what is well formed
-                (errors if malformed else set_aside).append(malformed or ignored)
+                if malformed:
+                    errors.append(malformed)
+                else:
+                    set_aside.append(_not_applicable(question))
             elif not drop_inapplicable and not _is_blank(question, given):
-                errors.append(ignored)  # a blank (null, []) is as good as absent here
+                errors.append(_not_applicable(question))  # a blank (null, []) counts as absent
             continue
         if question.id in raw and raw[question.id] is None:
             errors.append(_wrong_type(question))  # an explicit null is not an answer

@@ -4,6 +4,7 @@ manage link (retake, delete)."""
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,11 @@ def by_share(session: Session, token: str) -> Assessment | None:
     return session.exec(
         select(Assessment).where(col(Assessment.share_hash) == digest(token))
     ).first()
+
+
+def opens(assessment: Assessment, secret: str) -> bool:
+    """Whether ``secret`` is this assessment's private (manage) link."""
+    return secrets.compare_digest(digest(secret), assessment.manage_hash)
 
 
 def by_manage(session: Session, secret: str) -> Assessment | None:

@@ -15,6 +15,15 @@ from app.services.tokens import digest
 from app.storage.tables import PartnerKey, now
 
 
+def embed_snippet(prefix: str, host: str = "https://BENCHMARK-HOST", lang: str = "fr") -> str:
+    """The HTML a partner pastes to show the questionnaire in its page."""
+    return (
+        f'<iframe src="{host}/embed/{prefix}?lang={lang}"\n'
+        '        title="Baromètre de maturité du service client"\n'
+        '        style="width:100%;min-height:900px;border:0" loading="lazy"></iframe>'
+    )
+
+
 class InvalidOrigin(ValueError):
     """An allowed origin must be scheme://host[:port], nothing else."""
 
@@ -46,6 +55,14 @@ def normalise_origin(origin: str) -> str:
     if port is None or port == _DEFAULT_PORTS[parts.scheme]:
         return f"{parts.scheme}://{host}"
     return f"{parts.scheme}://{host}:{port}"
+
+
+def is_origin(origin: str) -> bool:
+    """Already in the form ``normalise_origin`` gives."""
+    try:
+        return normalise_origin(origin) == origin
+    except InvalidOrigin:
+        return False
 
 
 @dataclass(frozen=True)

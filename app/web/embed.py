@@ -14,7 +14,6 @@ which leave the frame for our own site.
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -22,7 +21,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.core.questionnaire import FormStep
 from app.services import assessments, drafts, partners, questionnaire_flow
-from app.services.tokens import digest
 from app.storage.tables import Draft, PartnerKey
 from app.web import results
 from app.web.assessment import SessionDep, _step_context, advance, complete
@@ -145,7 +143,7 @@ def done(
     """The result with its share and private links, which open on our own site. The URL
     carries both tokens, as the two links themselves do."""
     assessment = assessments.by_share(session, share)
-    if assessment is None or not secrets.compare_digest(digest(secret), assessment.manage_hash):
+    if assessment is None or not assessments.opens(assessment, secret):
         raise HTTPException(status_code=404)
     base = str(request.base_url)
     page = results.result_page(

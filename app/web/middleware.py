@@ -6,7 +6,6 @@ the app in a task of its own (what ``BaseHTTPMiddleware`` costs: about 0.25 ms a
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -17,6 +16,7 @@ from starlette.requests import HTTPConnection, cookie_parser
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.services.partners import is_origin
 from app.web.i18n import from_accept_language, parse_locale
 
 # plotly.js creates one empty <style> element and fills it through the CSSOM; the hash is that
@@ -31,14 +31,11 @@ _POLICY_WITHOUT_FRAMING = (
 CONTENT_SECURITY_POLICY = f"{_POLICY_WITHOUT_FRAMING}; frame-ancestors 'none'"
 
 
-_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
-
-
 def framed_policy(origins: Iterable[str]) -> str:
     """The same policy, but these origins (a partner's, already normalised) may frame the page."""
     # stored origins were normalised on the way in; checked again so that a row written by
     # other means cannot add a source or a directive to the policy
-    allowed = " ".join(sorted(o for o in origins if _ORIGIN.fullmatch(o))) or "'none'"
+    allowed = " ".join(sorted(o for o in origins if is_origin(o))) or "'none'"
     return f"{_POLICY_WITHOUT_FRAMING}; frame-ancestors {allowed}"
 
 

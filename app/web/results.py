@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.services import assessments
-from app.services.tokens import digest
 from app.storage.tables import Assessment
 from app.web.assessment import MANAGE_ONCE_COOKIE, SessionDep, _redirect
 from app.web.charts import result_charts
@@ -73,7 +72,7 @@ def shared(token: str, request: Request, session: SessionDep, locale: LocaleDep)
         raise _not_found()
     share_url = f"{request.base_url}r/{token}"
     secret = request.cookies.get(MANAGE_ONCE_COOKIE)
-    if secret and digest(secret) == assessment.manage_hash:
+    if secret and assessments.opens(assessment, secret):
         # the person who just completed it, in the 10 minutes that follow: the private link is
         # shown (a reload or a language switch keeps it), then only its digest remains
         return result_page(
