@@ -1,26 +1,33 @@
 """Who is calling the API: a partner key (X-API-Key) or an anonymous client, each with its
-rate limit; and which browser origins each partner allows (CORS, framing)."""
+rate limit; which browser origins each partner allows (CORS); the language of the answer.
+
+All of it happens in ``ApiGateMiddleware``, plain ASGI in front of every /api/ route, rather
+than in a FastAPI dependency: solving a router-wide dependency cost the busiest route, the
+score, about a tenth of a millisecond a call (docs/BENCHMARKS.md)."""
 
 from __future__ import annotations
 
 import math
 import time
-from typing import Annotated
 
-from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api.problems import TOO_MANY, UNAUTHORIZED, ApiProblem
+from app.api.problems import TOO_MANY, UNAUTHORIZED, problem, scope_locale
 from app.services import partners
 from app.storage.db import engine_for
 from app.storage.tables import PartnerKey
-from app.web.deps import settings_of
-from app.web.middleware import RawHeaders, on_response_start, request_header, request_state
+from app.web.middleware import (
+    API_PREFIX,
+    RawHeaders,
+    on_response_start,
+    request_header,
+    request_state,
+)
 
-API_KEY_HEADER = "x-api-key"
 CORS_HEADERS = "Content-Type, X-API-Key, Idempotency-Key, Accept-Language"
 
 
@@ -29,43 +36,26 @@ def _partner(database_url: str, key: str) -> PartnerKey | None:
         return partners.by_key(session, key)
 
 
-async def caller(request: Request) -> PartnerKey | None:
-    """The partner behind the call (None: anonymous), after its rate limit. Only a call that
-    names a key touches the database (in the thread pool: the event loop never waits on it)."""
-    key = request.headers.get(API_KEY_HEADER)
-    partner = None
-    if key is not None:
-        database_url = settings_of(request).database_url
-        partner = await run_in_threadpool(_partner, database_url, key)
-        if partner is None:
-            raise ApiProblem(401, UNAUTHORIZED)
-    # known before the limit, so that a 429 carries the CORS grant and its Retry-After can
-    # be read by the partner's page
-    request.state.partner_origins = set(partner.origins) if partner else set()
-    request.state.partner_id = partner.id if partner else None
-    limiter: partners.RateLimiter = request.app.state.rate_limiter
-    if partner is not None:
-        wait = limiter.take(f"key:{partner.id}", partner.rate_per_minute)
-    else:
-        address = request.client.host if request.client else "unknown"
-        wait = limiter.take(f"ip:{address}", request.app.state.anonymous_rate)
-    if wait > 0:
-        raise ApiProblem(429, TOO_MANY, {"Retry-After": str(max(1, math.ceil(wait)))})
-    return partner
+class ApiGateMiddleware:
+    """For /api/ only:
 
+    - CORS per partner: a browser on an origin that a partner key allows gets the grant for
+      that key's calls; any other origin gets none. A preflight carries no key, so it is granted
+      to origins that some active key allows.
+    - The caller: an unknown or revoked key is refused (401); only a call that names a key
+      touches the database, in the thread pool. ``request.state.partner_id`` names the partner.
+    - The rate limit of the key, or of the address for anonymous calls (429, Retry-After). The
+      partner is known before the limit, so a 429 carries the CORS grant and the partner's page
+      can read the wait.
+    - Content-Language: the API's language (``lang``, then Accept-Language, then French), not
+      the site's cookie, which the API does not read.
+    """
 
-Caller = Annotated[PartnerKey | None, Depends(caller)]
-
-
-class ApiCorsMiddleware:
-    """CORS for /api/ only, per partner: a browser on an origin that a partner key allows gets
-    the grant for that key's calls; any other origin gets none. A preflight carries no key, so
-    it is granted to origins that some active key allows. Plain ASGI middleware, like those of
-    app/web/middleware.py."""
-
-    def __init__(self, app: ASGIApp, *, database_url: str) -> None:
+    def __init__(self, app: ASGIApp, *, database_url: str, anonymous_rate: int) -> None:
         self.app = app
         self.database_url = database_url
+        self.anonymous_rate = anonymous_rate
+        self.limiter = partners.RateLimiter()
         self._origins: tuple[float, set[str]] = (0.0, set())
 
     def _known_origins(self) -> set[str]:
@@ -77,40 +67,63 @@ class ApiCorsMiddleware:
         return origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
         origin = request_header(scope, b"origin")
-        state = request_state(scope)  # where ``caller`` leaves the partner's origins
-        if not origin:
-            await self.app(scope, receive, send)
+        if (
+            origin
+            and scope["method"] == "OPTIONS"
+            and request_header(scope, b"access-control-request-method") is not None
+        ):
+            await self._preflight(origin)(scope, receive, send)
             return
-        preflight = request_header(scope, b"access-control-request-method") is not None
-        if scope["method"] == "OPTIONS" and preflight:
-            if origin.lower() not in self._known_origins():
-                response = Response(status_code=403)
-            else:
-                response = Response(
-                    status_code=204,
-                    headers={
-                        "Access-Control-Allow-Origin": origin,
-                        "Access-Control-Allow-Methods": "GET, POST",
-                        "Access-Control-Allow-Headers": CORS_HEADERS,
-                        "Access-Control-Max-Age": "600",
-                        "Vary": "Origin",
-                    },
-                )
-            await response(scope, receive, send)
-            return
+
+        key = request_header(scope, b"x-api-key")
+        partner = None
+        if key is not None:
+            partner = await run_in_threadpool(_partner, self.database_url, key)
+        allowed = {o.lower() for o in partner.origins} if partner else set()
+        state = request_state(scope)
+        state["partner_id"] = partner.id if partner else None
+        language = scope_locale(scope).encode("latin-1")
 
         def edit(headers: RawHeaders) -> None:
-            allowed: set[str] = state.get("partner_origins", set())
-            if origin.lower() in allowed:
+            if origin and origin.lower() in allowed:
                 _set(headers, b"access-control-allow-origin", origin.encode("latin-1"))
                 _set(headers, b"access-control-expose-headers", b"Retry-After")
-            headers.append((b"vary", b"Origin"))
+            _set(headers, b"content-language", language)
+            headers.append((b"vary", b"Origin, Accept-Language"))
 
-        await self.app(scope, receive, on_response_start(send, edit))
+        send = on_response_start(send, edit)
+        if key is not None and partner is None:
+            await problem(Request(scope), 401, UNAUTHORIZED)(scope, receive, send)
+            return
+        if partner is not None:
+            wait = self.limiter.take(f"key:{partner.id}", partner.rate_per_minute)
+        else:
+            client = scope.get("client")
+            address = client[0] if client else "unknown"
+            wait = self.limiter.take(f"ip:{address}", self.anonymous_rate)
+        if wait > 0:
+            retry = {"Retry-After": str(max(1, math.ceil(wait)))}
+            await problem(Request(scope), 429, TOO_MANY, headers=retry)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _preflight(self, origin: str) -> Response:
+        if origin.lower() not in self._known_origins():
+            return Response(status_code=403)
+        return Response(
+            status_code=204,
+            headers={
+                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Headers": CORS_HEADERS,
+                "Access-Control-Max-Age": "600",
+                "Vary": "Origin",
+            },
+        )
 
 
 def _set(headers: RawHeaders, name: bytes, value: bytes) -> None:

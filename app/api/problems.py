@@ -7,21 +7,31 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from starlette.datastructures import QueryParams
+from starlette.types import Scope
 
 from app.core.answers import FieldError
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import Locale
 from app.web.i18n import from_accept_language, parse_locale
+from app.web.middleware import request_header
 
 PROBLEM = "application/problem+json"
 
 
-def api_locale(request: Request) -> Locale:
+def scope_locale(scope: Scope) -> Locale:
+    """The API's language: ``lang``, then Accept-Language, then French (no cookie: partners'
+    calls carry none, and the site's own cookie must not change what a partner gets)."""
+    query = scope["query_string"]
     return (
-        parse_locale(request.query_params.get("lang"))
-        or from_accept_language(request.headers.get("accept-language"))
+        (parse_locale(QueryParams(query).get("lang")) if query else None)
+        or from_accept_language(request_header(scope, b"accept-language"))
         or "fr"
     )
+
+
+def api_locale(request: Request) -> Locale:
+    return scope_locale(request.scope)
 
 
 def problem(
@@ -86,23 +96,6 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 def problem_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}}
-
-
-class ApiProblem(Exception):
-    """Raised by API dependencies; answered as problem+json by ``api_problem``."""
-
-    def __init__(
-        self, status: int, title: LocalizedText, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(title.en)
-        self.status = status
-        self.title = title
-        self.headers = headers or {}
-
-
-async def api_problem(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ApiProblem)  # noqa: S101 - registered for this type only
-    return problem(request, exc.status, exc.title, headers=exc.headers)
 
 
 UNAUTHORIZED = t("Clé d'API inconnue ou révoquée", "Unknown or revoked API key")

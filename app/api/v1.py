@@ -11,12 +11,11 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
 from app.api import responses
-from app.api.partner import caller
 from app.api.problems import (
     CONFLICT,
     INVALID_ANSWERS,
@@ -41,7 +40,6 @@ from app.web.deps import AssessorDep, assessor_of
 router = APIRouter(
     prefix="/api/v1",
     tags=["v1"],
-    dependencies=[Depends(caller)],
     responses={
         401: problem_response("The X-API-Key header names no active key."),
         429: problem_response("Too many calls for this key (or this address): see Retry-After."),

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.problems import ApiProblem, api_problem, problem
+from app.api.problems import problem
 from app.core.answers import InvalidAnswers
 from app.core.text import t
 from app.core.vocabulary import Locale
@@ -35,6 +35,7 @@ async def invalid_answers(request: Request, exc: Exception) -> JSONResponse:
 
 
 INVALID_REQUEST = t("Requête invalide", "Invalid request")
+SERVER_ERROR = t("Erreur interne du service", "Internal service error")
 
 _PAGES = {
     400: (
@@ -127,6 +128,8 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     # never a stack trace for a user: the page says what happened and that nothing is lost
+    if request.url.path.startswith("/api/"):
+        return problem(request, 500, SERVER_ERROR)
     if not _wants_html(request):
         return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
     return _page(request, 500)
@@ -145,7 +148,6 @@ def _page(request: Request, status: int) -> HTMLResponse:
 
 def register(app: FastAPI) -> None:
     app.add_exception_handler(InvalidAnswers, invalid_answers)
-    app.add_exception_handler(ApiProblem, api_problem)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(Exception, server_error)

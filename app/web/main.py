@@ -7,14 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlmodel import Session
-from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import v1 as api_v1
 from app.api.openapi import DESCRIPTION, add_response_examples
-from app.api.partner import ApiCorsMiddleware
+from app.api.partner import ApiGateMiddleware
 from app.services import drafts
 from app.services.assessment_service import assessor_for
-from app.services.partners import RateLimiter
 from app.settings import Settings, get_settings
 from app.storage.db import engine_for
 from app.web import (
@@ -29,7 +27,12 @@ from app.web import (
     workspaces,
 )
 from app.web import logging as access_logs
-from app.web.middleware import CsrfMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
+from app.web.middleware import (
+    CompressionMiddleware,
+    CsrfMiddleware,
+    LocaleMiddleware,
+    SecurityHeadersMiddleware,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,14 +58,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings  # read through deps.settings_of (SettingsDep and the API)
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(CompressionMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CsrfMiddleware, secure=settings.secure_cookies)
-    app.add_middleware(ApiCorsMiddleware, database_url=settings.database_url)
-    app.state.rate_limiter = RateLimiter()
-    app.state.anonymous_rate = settings.anonymous_api_rate_per_minute
     app.add_middleware(
         LocaleMiddleware, default=settings.default_locale, cookie=settings.locale_cookie
+    )
+    # outermost: a refused API call (401, 429) is answered before anything else runs
+    app.add_middleware(
+        ApiGateMiddleware,
+        database_url=settings.database_url,
+        anonymous_rate=settings.anonymous_api_rate_per_minute,
     )
     # the API first: no other route matches /api/, and each request then tries two routes,
     # not the whole site's, before it finds its own

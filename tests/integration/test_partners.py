@@ -102,6 +102,34 @@ async def test_only_allowed_origins_get_a_cors_grant(
     assert "access-control-allow-origin" not in refused.headers
 
 
+async def test_the_api_speaks_the_language_asked_and_sets_no_cookie(
+    api: httpx.AsyncClient,
+) -> None:
+    # the site's language cookie says English; the API reads only lang and Accept-Language
+    api.cookies.set("lang", "en")
+    french = await api.post("/api/v1/score", json={**ANSWERS, "sector": "nowhere"})
+    assert french.status_code == 422
+    assert french.headers["content-language"] == "fr"
+    assert french.json()["title"] == "Réponses invalides"
+    english = await api.post(
+        "/api/v1/score", json=ANSWERS, headers={"Accept-Language": "en-GB,en;q=0.9"}
+    )
+    assert english.headers["content-language"] == "en"
+    default = await api.post("/api/v1/score", json=ANSWERS)
+    assert default.headers["content-language"] == "fr"
+    titles = [r.json()["recommendations"][0]["title"] for r in (english, default)]
+    assert titles[0] != titles[1]
+    for response in (french, english, default):
+        assert "set-cookie" not in response.headers
+        assert {"origin", "accept-language"} <= {
+            v.strip().lower() for v in response.headers["vary"].split(",")
+        }
+    refused = await api.get("/api/v1/questionnaire", headers={"X-API-Key": "csmb_nope"})
+    assert refused.status_code == 401
+    assert refused.headers["content-language"] == "fr"
+    assert refused.json()["title"] != "Unknown or revoked API key"
+
+
 def test_the_admin_command_creates_lists_and_revokes(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

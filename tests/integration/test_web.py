@@ -70,6 +70,11 @@ async def test_assets_are_served_by_the_app_and_compressed(client: httpx.AsyncCl
     css = await client.get("/static/css/site.css", headers={"Accept-Encoding": "gzip"})
     assert css.status_code == 200
     assert css.headers.get("content-encoding") == "gzip"
+    plain = await client.get("/static/css/site.css", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.content == css.content  # httpx decompressed the first
+    for response in (css, plain):  # a cache must keep the two apart
+        assert "accept-encoding" in response.headers["vary"].lower()
 
 
 def test_accept_language_negotiation() -> None:
