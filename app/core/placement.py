@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from app.core.answers import Answers
 from app.core.profiles import ClusterProfiles, Factor
 from app.core.vocabulary import CLUSTERS, Cluster
 
@@ -96,6 +97,17 @@ class _State(NamedTuple):
     skipped: SkipReason | None
     terms: Scores | None
     pull: FactorPull
+    left_out: bool
+    """Not measured or unanswered (``Placement.skipped``)."""
+
+
+class _Read(NamedTuple):
+    """What ``_read`` needs of one factor, in one tuple."""
+
+    factor: Factor
+    gate: str | None
+    states: dict[tuple[type, object], _State]
+    closed: _State
 
 
 class PlacementModel:
@@ -139,9 +151,14 @@ class PlacementModel:
                 "not_applicable",
                 None,
                 FactorPull(f.id, f.question, None, None, {}, {}, "not_applicable"),
+                False,
             )
             for f in profiles.factors
         }
+        self._reads = [
+            _Read(f, self._gates[f.id], self._states[f.id], self._closed[f.id])
+            for f in profiles.factors
+        ]
 
     # --- the arithmetic ------------------------------------------------------------------------
 
@@ -177,7 +194,8 @@ class PlacementModel:
         answer, category, skipped = self._category(factor, answers)
         if category is None:
             pull = FactorPull(factor.id, factor.question, answer, None, {}, {}, skipped)
-            return _State(answer, None, skipped, None, pull)
+            left_out = skipped in ("not_measured", "unanswered")
+            return _State(answer, None, skipped, None, pull, left_out)
         terms = self._table[factor.id][category]
         mean = sum(terms) / 3
         pull = FactorPull(
@@ -188,7 +206,7 @@ class PlacementModel:
             terms=dict(zip(CLUSTERS, terms, strict=True)),
             pull={c: (mean - v) / self.temperature for c, v in zip(CLUSTERS, terms, strict=True)},
         )
-        return _State(answer, category, None, terms, pull)
+        return _State(answer, category, None, terms, pull, False)
 
     def _category(
         self, factor: Factor, answers: Mapping[str, object]
@@ -208,22 +226,38 @@ class PlacementModel:
         return answer, category, None
 
     def distances(self, answers: Mapping[str, object]) -> Scores:
+        return self._read(answers)[1]
+
+    def _read(self, answers: Mapping[str, object]) -> tuple[list[_State], Scores]:
+        """Every factor's state (as ``_state``, inlined: this runs for every placement and
+        every path) and the distances, summed in factor order."""
+        get = answers.getter if isinstance(answers, Answers) else answers.get
+        states: list[_State] = []
         db = dc = dp = 0.0
-        for factor in self.factors:
-            terms = self._state(factor, answers).terms
+        for factor, gate, memo, closed in self._reads:
+            if gate is not None and get(gate) is not True:
+                state = closed
+            else:
+                value = get(factor.question)
+                try:
+                    state = memo[(value.__class__, value)]
+                except KeyError:
+                    state = self._state(factor, answers)
+                except TypeError:  # an unhashable value (a list): nothing to remember
+                    state = self._compute_state(factor, answers)
+            states.append(state)
+            terms = state.terms
             if terms is not None:
-                b, c, p = terms
-                db += b
-                dc += c
-                dp += p
-        return db, dc, dp
+                db += terms[0]
+                dc += terms[1]
+                dp += terms[2]
+        return states, (db, dc, dp)
 
     def log_scores(self, distances: Scores) -> Scores:
         """log π_j − d_j / T: the log posterior up to a constant."""
         t = self.temperature
-        return tuple(  # type: ignore[return-value]
-            lp - d / t for lp, d in zip(self.log_priors, distances, strict=True)
-        )
+        lb, lc, lp = self.log_priors
+        return lb - distances[0] / t, lc - distances[1] / t, lp - distances[2] / t
 
     @staticmethod
     def probabilities(log_scores: Scores) -> Scores:
@@ -239,32 +273,26 @@ class PlacementModel:
     # --- the full placement --------------------------------------------------------------------
 
     def place(self, answers: Mapping[str, object]) -> Placement:
-        pulls: list[FactorPull] = []
-        totals = [0.0, 0.0, 0.0]
-        for factor in self.factors:
-            # the same FactorPull for the same answer: results share them, read-only
-            state = self._state(factor, answers)
-            pulls.append(state.pull)
-            if state.terms is not None:
-                for i, value in enumerate(state.terms):
-                    totals[i] += value
-        distances: Scores = (totals[0], totals[1], totals[2])
+        # the same FactorPull for the same answer: results share them, read-only
+        states, distances = self._read(answers)
         scores = self.log_scores(distances)
         probs = self.probabilities(scores)
-        order = sorted(range(3), key=lambda i: probs[i], reverse=True)
-        best, second = order[0], order[1]
-        nearest = min(range(3), key=lambda i: distances[i])
+        # sorted(..., reverse=True) is stable: on a tie the first cluster leads, as max picks
+        best = max(range(3), key=probs.__getitem__)
+        second = max((i for i in range(3) if i != best), key=probs.__getitem__)
+        nearest = min(range(3), key=distances.__getitem__)
         borderline = (
             nearest != best or probs[best] - probs[second] < self.profiles.borderline_margin
         )
+        b, c, p = CLUSTERS
         return Placement(
             cluster=CLUSTERS[best],
-            probabilities=dict(zip(CLUSTERS, probs, strict=True)),
-            distances=dict(zip(CLUSTERS, distances, strict=True)),
-            log_scores=dict(zip(CLUSTERS, scores, strict=True)),
+            probabilities={b: probs[0], c: probs[1], p: probs[2]},
+            distances={b: distances[0], c: distances[1], p: distances[2]},
+            log_scores={b: scores[0], c: scores[1], p: scores[2]},
             nearest_by_distance=CLUSTERS[nearest],
             borderline=borderline,
             runner_up=CLUSTERS[second],
-            pulls=tuple(pulls),
-            skipped=tuple(p.factor for p in pulls if p.skipped in ("not_measured", "unanswered")),
+            pulls=tuple([state.pull for state in states]),
+            skipped=tuple([state.pull.factor for state in states if state.left_out]),
         )
