@@ -112,7 +112,7 @@ class _BlockMemo:
 
     def __init__(self, options: list[BlockOption]) -> None:
         self.options = options
-        self.fronts: dict[int, _Front] = {}
+        self.fronts: list[_Front | None] = [None] * len(CLUSTERS)
 
 
 def _pruned(options: list[BlockOption], target_index: int) -> list[_Pick]:
@@ -177,7 +177,9 @@ def _best_path(scores: Scores, bounds: list[_Front], target_index: int) -> _Best
 def _one_block(bounds: list[_Front], gap0: float, gap1: float) -> _Best | None:
     # sum([g]) is g (but for the sign of a zero, which only a lead <= 0 could show)
     best: _Best | None = None
-    for front, *_ in bounds:
+    for front, max0, max1, _ in bounds:
+        if max0 - gap0 <= _EPSILON or max1 - gap1 <= _EPSILON:
+            continue  # no option of this block puts the target ahead
         for g0, g1, steps, option in front:
             if best is not None and steps > best[0]:
                 continue
@@ -319,7 +321,9 @@ class PathFinder:
         self._block_inputs["satisfaction"] = ("satisfaction_measured",)
         # a block's options and their pruned front per target are functions of the block's
         # own answers: a few hundred combinations, each computed once
-        self._memo: dict[tuple[str, tuple[object, ...]], _BlockMemo] = {}
+        self._memo: dict[str, dict[tuple[object, ...], _BlockMemo]] = {
+            block: {} for block in self._block_inputs
+        }
         # the questions each question's applicability depends on, transitively
         self._ancestors: dict[str, frozenset[str]] = {}
         for question in QUESTIONNAIRE.questions():
@@ -349,14 +353,12 @@ class PathFinder:
                     totals[i] -= value / self.model.temperature
         return totals[0], totals[1], totals[2]
 
-    def _remembered(
+    def _remember(
         self, block: str, key: tuple[object, ...], answers: Mapping[str, object]
     ) -> _BlockMemo:
-        memo = self._memo.get((block, key))
-        if memo is None:
-            memo = _BlockMemo(self._options(block, answers))
-            if len(self._memo) < _MEMO_LIMIT:
-                self._memo[(block, key)] = memo
+        memo = _BlockMemo(self._options(block, answers))
+        if len(self._memo[block]) < _MEMO_LIMIT:
+            self._memo[block][key] = memo
         return memo
 
     def _options(self, block: str, answers: Mapping[str, object]) -> list[BlockOption]:
@@ -427,7 +429,8 @@ class PathFinder:
             values = tuple(map(get, inputs))
             if not validated:  # values alone need not tell answers apart
                 values = (*values, *[v.__class__ for v in values])
-            memos.append(self._remembered(block, values, answers))
+            memo = self._memo[block].get(values)
+            memos.append(memo or self._remember(block, values, answers))
         if current_index == len(CLUSTERS) - 1:
             all_options = {
                 block: memo.options for block, memo in zip(self._block_inputs, memos, strict=True)
@@ -436,7 +439,9 @@ class PathFinder:
             return PathResult(current, None, None, consolidation)
         next_index = current_index + 1
         for target_index in range(next_index, len(CLUSTERS)):
-            fronts = [self._front(memo, target_index) for memo in memos]
+            fronts = [
+                memo.fronts[target_index] or self._front(memo, target_index) for memo in memos
+            ]
             best = _best_path(scores, [f for f in fronts if f[0]], target_index)
             if best is not None:
                 steps, lead, chosen = best
@@ -450,7 +455,7 @@ class PathFinder:
     def _front(memo: _BlockMemo, target_index: int) -> _Front:
         """The block's options worth trying for a target, with their gains: those that no other
         option beats on both margins and on steps, one of each identical kind."""
-        front = memo.fronts.get(target_index)
+        front = memo.fronts[target_index]
         if front is None:
             front = memo.fronts[target_index] = _with_bounds(_pruned(memo.options, target_index))
         return front
