@@ -9,7 +9,7 @@ reasons (a more specific fit first), then catalogue order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
@@ -275,15 +275,15 @@ class RecommendationEngine:
             for order, item in enumerate(catalogue.recommendations)
         ]
         self._groups = [
-            _Group(reads, itemgetter(*reads) if reads else None, members, {})
+            _Group(itemgetter(*reads) if reads else _no_inputs, {}, members, reads)
             for reads, members in _grouped(plan, inputs)
         ]
 
     def recommend(self, answers: Answers, cluster: Cluster) -> tuple[ChosenRecommendation, ...]:
         """Every recommendation whose trigger holds, ranked. Whether one is chosen, and why, is
         a function of the few answers its trigger reads: it is worked out once for each
-        combination of them and shared (``ChosenRecommendation`` is immutable). Triggers that
-        read the same answers, or some of a small group's answers, are looked up together."""
+        combination of them and shared (``ChosenRecommendation`` is immutable). Triggers are
+        looked up in groups (see ``_grouped``)."""
         values: dict[str, object]
         if answers.validated:  # a value alone is a key (see Answers.validated)
             values = dict.fromkeys(self._questions)
@@ -296,14 +296,14 @@ class RecommendationEngine:
             values[_SCORE] = answers.orientation_score
         ctx: Context | None = None
         ranked: list[tuple[int, ChosenRecommendation]] = []
-        for group in self._groups:
-            key = group.key(values) if group.key is not None else None
-            rows = group.outcomes.get(key)
+        for key_of, outcomes, members, _ in self._groups:
+            key = key_of(values)
+            rows = outcomes.get(key)
             if rows is None:
                 ctx = ctx or Context(answers, cluster)
-                rows = self._rows(group.members, ctx)
-                if len(group.outcomes) < _OUTCOMES_LIMIT:
-                    group.outcomes[key] = rows
+                rows = self._rows(members, ctx)
+                if len(outcomes) < _OUTCOMES_LIMIT:
+                    outcomes[key] = rows
             ranked.extend(rows)
         ranked.sort(key=_first)
         return tuple([row[1] for row in ranked])
@@ -360,11 +360,15 @@ class _Planned(NamedTuple):
 
 
 class _Group(NamedTuple):
-    inputs: tuple[str, ...]
-    key: Callable[[dict[str, object]], object] | None
-    members: list[_Planned]
+    key: Callable[[dict[str, object]], object]
     outcomes: dict[object, tuple[tuple[int, ChosenRecommendation], ...]]
     """The members chosen, with their rank, by the answers the group reads."""
+    members: list[_Planned]
+    inputs: tuple[str, ...]
+
+
+def _no_inputs(values: dict[str, object]) -> None:
+    return None
 
 
 def _first(row: tuple[int, ChosenRecommendation]) -> int:
@@ -387,34 +391,32 @@ def _rank_key(chosen: ChosenRecommendation, order: int) -> int:
 def _grouped(
     plan: list[_Planned], inputs: list[tuple[str, ...]]
 ) -> list[tuple[tuple[str, ...], list[_Planned]]]:
-    """Triggers gathered to be looked up with one key: those that read the same inputs, and
-    those whose inputs all belong to a group whose key has few possible values (so a trigger
-    never waits on answers with many combinations it does not read). Widest first."""
+    """Triggers gathered to be looked up with one key (a lookup per group, not per trigger):
+    those that read the same inputs, and, widest first, each set of inputs into the first group
+    whose key with those inputs added has at most ``_SMALL_KEY`` possible values (a group's
+    outcomes are then all remembered soon, and a trigger never waits on answers with many
+    combinations that it does not read)."""
     if len(plan) >= _RANK_BASE:  # pragma: no cover - the catalogue has about seventy
         raise ValueError("too many recommendations for _rank_key")
-    groups: list[tuple[tuple[str, ...], list[_Planned]]] = []
-    for planned, reads in sorted(zip(plan, inputs, strict=True), key=lambda pair: -len(pair[1])):
-        home = next(
-            (
-                members
-                for group_reads, members in groups
-                if set(group_reads) == set(reads)
-                or (set(reads) <= set(group_reads) and _key_domain(group_reads) <= _SMALL_KEY)
-            ),
-            None,
-        )
-        if home is None:
-            groups.append((reads, [planned]))
+    by_inputs: dict[frozenset[str], list[_Planned]] = {}
+    for planned, reads in zip(plan, inputs, strict=True):
+        by_inputs.setdefault(frozenset(reads), []).append(planned)
+    groups: list[tuple[frozenset[str], list[_Planned]]] = []
+    for needs, members in sorted(by_inputs.items(), key=lambda pair: -_key_domain(pair[0])):
+        for i, (group_needs, group_members) in enumerate(groups):
+            if _key_domain(group_needs | needs) <= _SMALL_KEY:
+                groups[i] = (group_needs | needs, group_members + members)
+                break
         else:
-            home.append(planned)
-    return groups
+            groups.append((needs, members))
+    return [(tuple(sorted(needs)), members) for needs, members in groups]
 
 
 _SMALL_KEY = 1_000
 """Possible keys of a group that narrower triggers may join."""
 
 
-def _key_domain(inputs: tuple[str, ...]) -> int:
+def _key_domain(inputs: Iterable[str]) -> int:
     """How many values a key over these inputs can take, at most (blank included)."""
     size = 1
     for name in inputs:
