@@ -305,8 +305,8 @@ class RecommendationEngine:
                 if len(outcomes) < _OUTCOMES_LIMIT:
                     outcomes[key] = rows
             ranked.extend(rows)
-        ranked.sort(key=_first)
-        return tuple([row[1] for row in ranked])
+        ranked.sort()  # by rank alone: no two rows have the same
+        return tuple(map(_chosen_of, ranked))
 
     def _rows(
         self, members: Sequence[_Planned], ctx: Context
@@ -371,8 +371,7 @@ def _no_inputs(values: dict[str, object]) -> None:
     return None
 
 
-def _first(row: tuple[int, ChosenRecommendation]) -> int:
-    return row[0]
+_chosen_of = itemgetter(1)
 
 
 _RANK_BASE = 1 << 10
