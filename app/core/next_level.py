@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import cast
 
 from app.core.answers import Answers, applicability
@@ -445,9 +445,8 @@ class PathFinder:
             best = _best_path(scores, [f for f in fronts if f[0]], target_index)
             if best is not None:
                 steps, lead, chosen = best
-                path = self._path(answers, CLUSTERS[target_index], chosen, steps, lead)
-                if target_index != next_index:
-                    path = replace(path, skips_level=True)
+                skips = target_index != next_index
+                path = self._path(answers, CLUSTERS[target_index], chosen, steps, lead, skips)
                 return PathResult(current, CLUSTERS[next_index], path, None)
         return PathResult(current, CLUSTERS[next_index], None, None)
 
@@ -467,6 +466,7 @@ class PathFinder:
         chosen: tuple[BlockOption, ...],
         steps: int,
         lead: float,
+        skips_level: bool,
     ) -> NextLevelPath:
         changed = (
             cast(dict[str, object], answers.as_dict())
@@ -477,8 +477,8 @@ class PathFinder:
             for change in option.changes:
                 changed[change.question] = change.after
         probs = self.model.probabilities(self.model.log_scores(self.model.distances(changed)))
-        moved = {c.question for o in chosen for c in o.changes}
         # only a question depending on a changed answer can start to apply
+        moved = {c.question for o in chosen for c in o.changes}
         opened = tuple(
             q.id
             for q, ancestors in self._dependent_required
@@ -494,6 +494,7 @@ class PathFinder:
             steps=steps,
             probabilities={c: probs[i] for i, c in enumerate(CLUSTERS)},
             margin=lead,
+            skips_level=skips_level,
             questions_to_answer=opened,
         )
 
