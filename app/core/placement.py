@@ -13,7 +13,7 @@ cluster, which is exact when factors are independent; it is listed in ``skipped`
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -107,6 +107,8 @@ class _Read(NamedTuple):
     factor: Factor
     gate: str | None
     states: dict[tuple[type, object], _State]
+    by_value: dict[object, _State]
+    """The same states by value alone, for validated answers (see ``Answers.validated``)."""
     closed: _State
 
 
@@ -156,7 +158,7 @@ class PlacementModel:
             for f in profiles.factors
         }
         self._reads = [
-            _Read(f, self._gates[f.id], self._states[f.id], self._closed[f.id])
+            _Read(f, self._gates[f.id], self._states[f.id], {}, self._closed[f.id])
             for f in profiles.factors
         ]
 
@@ -231,18 +233,24 @@ class PlacementModel:
     def _read(self, answers: Mapping[str, object]) -> tuple[list[_State], Scores]:
         """Every factor's state (as ``_state``, inlined: this runs for every placement and
         every path) and the distances, summed in factor order."""
-        get = answers.getter if isinstance(answers, Answers) else answers.get
+        get: Callable[[str], object]
+        if isinstance(answers, Answers):
+            get, validated = answers.getter, answers.validated
+        else:
+            get, validated = answers.get, False
         states: list[_State] = []
         db = dc = dp = 0.0
-        for factor, gate, memo, closed in self._reads:
+        for factor, gate, typed, by_value, closed in self._reads:
             if gate is not None and get(gate) is not True:
                 state = closed
             else:
                 value = get(factor.question)
                 try:
-                    state = memo[(value.__class__, value)]
+                    state = by_value[value] if validated else typed[(value.__class__, value)]
                 except KeyError:
                     state = self._state(factor, answers)
+                    if validated:
+                        by_value[value] = state
                 except TypeError:  # an unhashable value (a list): nothing to remember
                     state = self._compute_state(factor, answers)
             states.append(state)
