@@ -489,10 +489,10 @@ class PathFinder:
         )
         return NextLevelPath(
             target=target,
-            blocks=tuple(o.block for o in chosen),
-            changes=tuple(c for o in chosen for c in o.changes),
+            blocks=tuple([o.block for o in chosen]),
+            changes=tuple([c for o in chosen for c in o.changes]),
             steps=steps,
-            probabilities={c: probs[i] for i, c in enumerate(CLUSTERS)},
+            probabilities=dict(zip(CLUSTERS, probs, strict=True)),
             margin=lead,
             skips_level=skips_level,
             questions_to_answer=opened,
