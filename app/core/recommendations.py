@@ -269,6 +269,7 @@ class RecommendationEngine:
         self._questions = sorted(
             {i for reads in inputs for i in reads if i not in (_CLUSTER, _SCORE)}
         )
+        self._unanswered: dict[str, object] = dict.fromkeys(self._questions)
         self._uses_score = any(_SCORE in reads for reads in inputs)
         plan = [
             _Planned(item, compile_condition(item.when), order)
@@ -286,7 +287,7 @@ class RecommendationEngine:
         looked up in groups (see ``_grouped``)."""
         values: dict[str, object]
         if answers.validated:  # a value alone is a key (see Answers.validated)
-            values = dict.fromkeys(self._questions)
+            values = self._unanswered.copy()
             values.update(answers.as_dict())
         else:
             get = answers.get
