@@ -167,10 +167,18 @@ def _best_path(scores: Scores, bounds: list[_Front], target_index: int) -> _Best
     gap0 = scores[others[0]] - scores[target_index]
     gap1 = scores[others[1]] - scores[target_index]
     best = _one_block(bounds, gap0, gap1)
-    if best is None:
+    if best is not None:
+        return best
+    # the best gains of any blocks: most targets out of reach stop at these
+    top0 = sorted([b[1] for b in bounds], reverse=True)
+    top1 = sorted([b[2] for b in bounds], reverse=True)
+    if len(bounds) >= 2 and min(top0[0] + top0[1] - gap0, top1[0] + top1[1] - gap1) > _EPSILON:
         best = _two_blocks(bounds, gap0, gap1)
-    if best is None and MAX_BLOCKS >= 3:
-        best = _three_blocks(bounds, gap0, gap1)
+    if best is None and MAX_BLOCKS >= 3 and len(bounds) >= 3:
+        # left-to-right addition, with some slack for sum()'s rounding (see _three_blocks)
+        reach = min(top0[0] + top0[1] + top0[2] - gap0, top1[0] + top1[1] + top1[2] - gap1)
+        if reach > _EPSILON - _SLACK:
+            best = _three_blocks(bounds, gap0, gap1)
     return best
 
 
@@ -223,15 +231,8 @@ def _two_blocks(bounds: list[_Front], gap0: float, gap1: float) -> _Best | None:
 
 def _three_blocks(bounds: list[_Front], gap0: float, gap1: float) -> _Best | None:
     """sum() itself (from Python 3.12 it rounds more exactly than left-to-right addition), and
-    bounds by left-to-right addition with some slack for that difference: first the three best
-    gains of any blocks (most targets out of reach stop there), then as in ``_two_blocks``."""
+    bounds by left-to-right addition with some slack for that difference."""
     hopeless = _EPSILON - _SLACK
-    top0 = sorted([b[1] for b in bounds], reverse=True)
-    top1 = sorted([b[2] for b in bounds], reverse=True)
-    if len(bounds) < 3 or (
-        min(top0[0] + top0[1] + top0[2] - gap0, top1[0] + top1[1] + top1[2] - gap1) <= hopeless
-    ):
-        return None
     best: _Best | None = None
     best_steps = 1 << 30
     for block_a, block_b, block_c in itertools.combinations(bounds, 3):
