@@ -696,12 +696,25 @@ class OrientationPosition:
 
 
 def orientation_position(answers: Answers, benchmarks: Benchmarks) -> OrientationPosition:
+    """Worked out once per benchmarks and score (a mean of four ratings: a few values) and
+    shared, read-only, by the results with that score."""
     score = answers.orientation_score
+    key = (id(benchmarks), score)
+    known = _POSITIONS.get(key)
+    if known is not None and known[0] is benchmarks:
+        return known[1]
     means = {c: f.orientation_score.value for c, f in benchmarks.clusters.items()}
     closest = min(means, key=lambda c: abs(means[c] - score))
-    return OrientationPosition(
+    position = OrientationPosition(
         score=score,
         cluster_means=means,
         all_mean=benchmarks.all_respondents.orientation_score.value,
         closest=closest,
     )
+    if len(_POSITIONS) < _MEMO_LIMIT:
+        # the benchmarks kept alongside, so that their id cannot be reused meanwhile
+        _POSITIONS[key] = (benchmarks, position)
+    return position
+
+
+_POSITIONS: dict[tuple[int, float], tuple[Benchmarks, OrientationPosition]] = {}
