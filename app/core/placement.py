@@ -91,6 +91,10 @@ def answer_key(value: object) -> str | None:
     return str(value)
 
 
+_OTHERS = ((1, 2), (0, 2), (0, 1))
+"""The two other clusters of each, in order."""
+
+
 class _State(NamedTuple):
     answer: str | None
     category: str | None
@@ -270,9 +274,13 @@ class PlacementModel:
     @staticmethod
     def probabilities(log_scores: Scores) -> Scores:
         top = max(log_scores)
-        weights = [math.exp(s - top) for s in log_scores]
-        total = sum(weights)
-        return tuple(w / total for w in weights)  # type: ignore[return-value]
+        b, c, p = (
+            math.exp(log_scores[0] - top),
+            math.exp(log_scores[1] - top),
+            math.exp(log_scores[2] - top),
+        )
+        total = sum([b, c, p])  # not b + c + p: from Python 3.12, sum() rounds more exactly
+        return b / total, c / total, p / total
 
     def label(self, answers: Mapping[str, object]) -> Cluster:
         scores = self.log_scores(self.distances(answers))
@@ -287,7 +295,8 @@ class PlacementModel:
         probs = self.probabilities(scores)
         # sorted(..., reverse=True) is stable: on a tie the first cluster leads, as max picks
         best = max(range(3), key=probs.__getitem__)
-        second = max((i for i in range(3) if i != best), key=probs.__getitem__)
+        first_other, last_other = _OTHERS[best]
+        second = last_other if probs[last_other] > probs[first_other] else first_other
         nearest = min(range(3), key=distances.__getitem__)
         borderline = (
             nearest != best or probs[best] - probs[second] < self.profiles.borderline_margin
