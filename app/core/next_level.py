@@ -447,7 +447,8 @@ class PathFinder:
             if best is not None:
                 steps, lead, chosen = best
                 skips = target_index != next_index
-                path = self._path(answers, CLUSTERS[target_index], chosen, steps, lead, skips)
+                target = CLUSTERS[target_index]
+                path = self._path(answers, target, chosen, steps, lead, skips, placement)
                 return PathResult(current, CLUSTERS[next_index], path, None)
         return PathResult(current, CLUSTERS[next_index], None, None)
 
@@ -468,6 +469,7 @@ class PathFinder:
         steps: int,
         lead: float,
         skips_level: bool,
+        placement: Placement | None,
     ) -> NextLevelPath:
         changed = (
             cast(dict[str, object], answers.as_dict())
@@ -477,9 +479,14 @@ class PathFinder:
         for option in chosen:
             for change in option.changes:
                 changed[change.question] = change.after
-        probs = self.model.probabilities(self.model.log_scores(self.model.distances(changed)))
-        # only a question depending on a changed answer can start to apply
         moved = {c.question for o in chosen for c in o.changes}
+        distances = (
+            self.model.distances(changed)
+            if placement is None
+            else self.model.distances_after(placement, changed, moved)
+        )
+        probs = self.model.probabilities(self.model.log_scores(distances))
+        # only a question depending on a changed answer can start to apply
         opened = tuple(
             q.id
             for q, ancestors in self._dependent_required

@@ -13,8 +13,8 @@ cluster, which is exact when factors are independent; it is listed in ``skipped`
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from app.core.answers import Answers
@@ -75,6 +75,9 @@ class Placement:
     pulls: tuple[FactorPull, ...]
     skipped: tuple[str, ...]
     """Factors left out (not measured or unanswered); more of them, less confidence."""
+    terms: tuple[Scores | None, ...] = field(default=(), repr=False, compare=False)
+    """Each factor's distance terms (None: left out), what ``distances`` sums: the path to
+    the next level re-sums them with a few changed."""
 
     @property
     def confidence(self) -> Literal["full", "reduced"]:
@@ -161,6 +164,12 @@ class PlacementModel:
             )
             for f in profiles.factors
         }
+        # the factors that read each question (as their own, or to know that they apply)
+        self._readers: dict[str, list[int]] = {}
+        for index, f in enumerate(profiles.factors):
+            for question in (f.question, self._gates[f.id]):
+                if question is not None:
+                    self._readers.setdefault(question, []).append(index)
         self._reads = [
             _Read(f, self._gates[f.id], self._states[f.id], {}, self._closed[f.id])
             for f in profiles.factors
@@ -312,4 +321,24 @@ class PlacementModel:
             runner_up=CLUSTERS[second],
             pulls=tuple([state.pull for state in states]),
             skipped=tuple([state.pull.factor for state in states if state.left_out]),
+            terms=tuple([state.terms for state in states]),
         )
+
+    def distances_after(
+        self, placement: Placement, changed: Mapping[str, object], moved: Iterable[str]
+    ) -> Scores:
+        """``distances(changed)``, for answers that differ from the placement's only in the
+        questions ``moved``: only the factors that read those are read again."""
+        if len(placement.terms) != len(self.factors):
+            return self.distances(changed)
+        terms = list(placement.terms)
+        for question in moved:
+            for index in self._readers.get(question, ()):
+                terms[index] = self._state(self.factors[index], changed).terms
+        db = dc = dp = 0.0
+        for summed in terms:  # in factor order, as _read
+            if summed is not None:
+                db += summed[0]
+                dc += summed[1]
+                dp += summed[2]
+        return db, dc, dp
