@@ -302,7 +302,7 @@ class PlacementModel:
         states, distances = self._read(answers)
         scores = self.log_scores(distances)
         probs = self.probabilities(scores)
-        # sorted(..., reverse=True) is stable: on a tie the first cluster leads, as max picks
+        # on a tie the earlier cluster ranks first, as max and min keep the first of equals
         best = max(range(3), key=probs.__getitem__)
         first_other, last_other = _OTHERS[best]
         second = last_other if probs[last_other] > probs[first_other] else first_other

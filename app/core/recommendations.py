@@ -413,11 +413,12 @@ def _grouped(
 
 
 _SMALL_KEY = 1_000
-"""Possible keys of a group that narrower triggers may join."""
+"""Most possible keys of a group that gathers triggers with different inputs: well under
+``_OUTCOMES_LIMIT``, so that all its outcomes can be remembered."""
 
 
 def _key_domain(inputs: Iterable[str]) -> int:
-    """How many values a key over these inputs can take, at most (blank included)."""
+    """About how many values a key over these inputs can take (blank included)."""
     size = 1
     for name in inputs:
         if name == _CLUSTER:
