@@ -105,14 +105,29 @@ _Front = tuple[list[_Pick], float, float, int]
 
 
 class _BlockMemo:
-    """What is remembered of a block for one combination of its answers: its options, and
-    their front by target (filled as targets come)."""
+    """What is remembered of a block for one combination of its answers: its options, their
+    front by target (filled as targets come), and its move to consolidate the top."""
 
-    __slots__ = ("fronts", "options")
+    __slots__ = ("fronts", "move", "options")
 
     def __init__(self, options: list[BlockOption]) -> None:
         self.options = options
         self.fronts: list[_Front | None] = [None] * len(CLUSTERS)
+        moves = [o for o in options if _widening(o) > _EPSILON]
+        # min keeps the first of equals, as a stable sort of every block's moves would
+        self.move = min(moves, key=_move_rank) if moves else None
+
+
+def _widening(option: BlockOption) -> float:
+    """How much the option widens the top cluster's lead over each of the others."""
+    d = option.delta
+    top = len(CLUSTERS) - 1
+    return min(d[top] - d[0], d[top] - d[1])
+
+
+def _move_rank(option: BlockOption) -> tuple[float, int]:
+    """Consolidation's order: the widest lead per step first, then the fewest steps."""
+    return (-_widening(option) / max(option.steps, 1), option.steps)
 
 
 def _pruned(options: list[BlockOption], target_index: int) -> list[_Pick]:
@@ -433,10 +448,7 @@ class PathFinder:
             memo = self._memo[block].get(values)
             memos.append(memo or self._remember(block, values, answers))
         if current_index == len(CLUSTERS) - 1:
-            all_options = {
-                block: memo.options for block, memo in zip(self._block_inputs, memos, strict=True)
-            }
-            consolidation = self._consolidate(answers, all_options, placement)
+            consolidation = self._consolidate(answers, memos, placement)
             return PathResult(current, None, None, consolidation)
         next_index = current_index + 1
         for target_index in range(next_index, len(CLUSTERS)):
@@ -509,31 +521,16 @@ class PathFinder:
     def _consolidate(
         self,
         answers: Mapping[str, object],
-        options: dict[str, list[BlockOption]],
+        memos: list[_BlockMemo],
         placement: Placement | None = None,
     ) -> Consolidation:
-        top = len(CLUSTERS) - 1
+        top = CLUSTERS[-1]
         if placement is None:
             placement = self.model.place(answers)
-        weak = tuple(
-            p.factor
-            for p in sorted(placement.pulls, key=lambda p: p.pull.get(CLUSTERS[top], 0.0))
-            if p.skipped is None and p.pull[CLUSTERS[top]] < 0
-        )
-
-        def widening(option: BlockOption) -> float:
-            d = option.delta
-            return min(d[top] - d[0], d[top] - d[1])
-
-        moves = sorted(
-            (o for opts in options.values() for o in opts if widening(o) > _EPSILON),
-            key=lambda o: (-widening(o) / max(o.steps, 1), o.steps),
-        )
-        seen: set[str] = set()
-        best_moves = []
-        for move in moves:
-            if move.block in seen:
-                continue
-            seen.add(move.block)
-            best_moves.append(move)
+        # filtered before a stable sort, the same order as after it
+        pulling_away = [p for p in placement.pulls if p.skipped is None and p.pull[top] < 0]
+        weak = tuple(p.factor for p in sorted(pulling_away, key=lambda p: p.pull.get(top, 0.0)))
+        # every block's moves in one stable sort, each block's first kept: each block's own
+        # first (``_BlockMemo.move``), in that order
+        best_moves = sorted([m.move for m in memos if m.move is not None], key=_move_rank)
         return Consolidation(weak_factors=weak, best_moves=tuple(best_moves[:3]))
