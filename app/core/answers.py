@@ -12,7 +12,7 @@ aside and reported instead of refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -74,6 +74,11 @@ class Answers(Mapping[str, AnswerValue]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._values
+
+    @property
+    def getter(self) -> Callable[[str], AnswerValue | None]:
+        """``get`` without a Python call per answer, for the core's loops over many answers."""
+        return self._values.get
 
     @property
     def validated(self) -> bool:

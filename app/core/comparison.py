@@ -284,19 +284,19 @@ class Comparator:
             self._sectors[key] = sector
         self._rows: dict[tuple[object, ...], KpiComparison] = {}
         # the rows in the order a result lists them: (kind, channel whose opening it needs,
-        # the one answer it depends on besides the cluster and the sector; None: the
-        # orientation score)
+        # the question that opens it, the one answer it depends on besides the cluster and the
+        # sector; None: the orientation score)
         phone_email: tuple[PhoneEmail, ...] = ("phone", "email")
-        self._plan: list[tuple[str, str | None, str | None]] = [
-            *(("delay", c, f"{c}_delay") for c in CHANNELS),
-            *(("aht", c, f"{c}_aht") for c in phone_email),
-            *(("fcr", c, f"{c}_fcr") for c in phone_email),
-            ("satisfaction", None, "satisfaction_measured"),
-            ("nps", None, "nps_value"),
-            ("selfcare", None, "selfcare"),
-            ("omnichannel", None, "channel_strategy"),
-            ("complaints", None, "complaint_opportunity"),
-            ("orientation", None, None),
+        self._plan: list[tuple[str, str | None, str | None, str | None]] = [
+            *(("delay", c, f"{c}_open", f"{c}_delay") for c in CHANNELS),
+            *(("aht", c, f"{c}_open", f"{c}_aht") for c in phone_email),
+            *(("fcr", c, f"{c}_open", f"{c}_fcr") for c in phone_email),
+            ("satisfaction", None, None, "satisfaction_measured"),
+            ("nps", None, None, "nps_value"),
+            ("selfcare", None, None, "selfcare"),
+            ("omnichannel", None, None, "channel_strategy"),
+            ("complaints", None, None, "complaint_opportunity"),
+            ("orientation", None, None, None),
         ]
 
     def compare(self, answers: Answers, cluster: Cluster) -> tuple[KpiComparison, ...]:
@@ -308,12 +308,13 @@ class Comparator:
         memo = self._rows
         context = (cluster, sector_id)
         work: _Work | None = None
-        for kind, channel, question in self._plan:
-            if channel is not None and answers.get(f"{channel}_open") is not True:
+        get = answers.getter
+        for kind, channel, opened_by, question in self._plan:
+            if opened_by is not None and get(opened_by) is not True:
                 continue
             if kind == "nps" and "nps" not in answers.selected("satisfaction_indicators"):
                 continue
-            value: object = answers.orientation_score if question is None else answers.get(question)
+            value: object = answers.orientation_score if question is None else get(question)
             key = (kind, channel, context, value.__class__, value)
             row = memo.get(key)
             if row is None:
@@ -695,12 +696,25 @@ class OrientationPosition:
 
 
 def orientation_position(answers: Answers, benchmarks: Benchmarks) -> OrientationPosition:
+    """Worked out once per benchmarks and score (a mean of four ratings: a few values) and
+    shared, read-only, by the results with that score."""
     score = answers.orientation_score
+    key = (id(benchmarks), score)
+    known = _POSITIONS.get(key)
+    if known is not None and known[0] is benchmarks:
+        return known[1]
     means = {c: f.orientation_score.value for c, f in benchmarks.clusters.items()}
     closest = min(means, key=lambda c: abs(means[c] - score))
-    return OrientationPosition(
+    position = OrientationPosition(
         score=score,
         cluster_means=means,
         all_mean=benchmarks.all_respondents.orientation_score.value,
         closest=closest,
     )
+    if len(_POSITIONS) < _MEMO_LIMIT:
+        # the benchmarks kept alongside, so that their id cannot be reused meanwhile
+        _POSITIONS[key] = (benchmarks, position)
+    return position
+
+
+_POSITIONS: dict[tuple[int, float], tuple[Benchmarks, OrientationPosition]] = {}

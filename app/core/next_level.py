@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import cast
 
 from app.core.answers import Answers, applicability
@@ -100,6 +100,34 @@ combinations); past it, options are computed each time, the same."""
 
 _Pick = tuple[float, float, int, BlockOption]
 """An option with its gains on the two other clusters and its steps."""
+_Front = tuple[list[_Pick], float, float, int]
+"""A block's picks for a target, with their best gains and their fewest steps (bounds)."""
+
+
+class _BlockMemo:
+    """What is remembered of a block for one combination of its answers: its options, their
+    front by target (filled as targets come), and its move to consolidate the top."""
+
+    __slots__ = ("fronts", "move", "options")
+
+    def __init__(self, options: list[BlockOption]) -> None:
+        self.options = options
+        self.fronts: list[_Front | None] = [None] * len(CLUSTERS)
+        moves = [o for o in options if _widening(o) > _EPSILON]
+        # min keeps the first of equals, as a stable sort of every block's moves would
+        self.move = min(moves, key=_move_rank) if moves else None
+
+
+def _widening(option: BlockOption) -> float:
+    """How much the option widens the top cluster's lead over each of the others."""
+    d = option.delta
+    top = len(CLUSTERS) - 1
+    return min(d[top] - d[0], d[top] - d[1])
+
+
+def _move_rank(option: BlockOption) -> tuple[float, int]:
+    """Consolidation's order: the widest lead per step first, then the fewest steps."""
+    return (-_widening(option) / max(option.steps, 1), option.steps)
 
 
 def _pruned(options: list[BlockOption], target_index: int) -> list[_Pick]:
@@ -126,35 +154,67 @@ def _pruned(options: list[BlockOption], target_index: int) -> list[_Pick]:
     return [(g[0], g[1], o.steps, o) for o, g in unique.values()]
 
 
-def _best_path(
-    scores: Scores, fronts: list[list[_Pick]], target_index: int
-) -> tuple[int, float, tuple[BlockOption, ...]] | None:
+def _with_bounds(front: list[_Pick]) -> _Front:
+    if not front:
+        return front, 0.0, 0.0, 0
+    return (
+        front,
+        max(p[0] for p in front),
+        max(p[1] for p in front),
+        min(p[2] for p in front),
+    )
+
+
+_Best = tuple[int, float, tuple[BlockOption, ...]]
+"""Steps, lead, options."""
+
+
+def _best_path(scores: Scores, bounds: list[_Front], target_index: int) -> _Best | None:
     """Every combination of one option from each of one, then two, then three blocks: the
     fewest steps, then the widest lead, the first found on a tie.
 
     Skipped without changing the answer: a combination of blocks whose best gains together
     cannot put the target ahead (float addition is monotonic, so no choice of its options
-    could), or whose fewest steps are more than the best so far; and any choice with more
-    steps than the best so far."""
+    could), or whose fewest steps are more than the best so far; the same for the options of
+    the first blocks of a combination, with the best gains of the others; and any choice with
+    more steps than the best so far."""
     others = [i for i in range(3) if i != target_index]
     gap0 = scores[others[0]] - scores[target_index]
     gap1 = scores[others[1]] - scores[target_index]
-    bounds = [
-        (front, max(p[0] for p in front), max(p[1] for p in front), min(p[2] for p in front))
-        for front in fronts
-    ]
-    # one block: sum([g]) is g (but for the sign of a zero, which only a lead <= 0 could show)
-    best: tuple[int, float, tuple[BlockOption, ...]] | None = None
-    for front, *_ in bounds:
+    best = _one_block(bounds, gap0, gap1)
+    if best is not None:
+        return best
+    # the best gains of any blocks: most targets out of reach stop at these
+    top0 = sorted([b[1] for b in bounds], reverse=True)
+    top1 = sorted([b[2] for b in bounds], reverse=True)
+    if len(bounds) >= 2 and min(top0[0] + top0[1] - gap0, top1[0] + top1[1] - gap1) > _EPSILON:
+        best = _two_blocks(bounds, gap0, gap1)
+    if best is None and MAX_BLOCKS >= 3 and len(bounds) >= 3:
+        # left-to-right addition, with some slack for sum()'s rounding (see _three_blocks)
+        reach = min(top0[0] + top0[1] + top0[2] - gap0, top1[0] + top1[1] + top1[2] - gap1)
+        if reach > _EPSILON - _SLACK:
+            best = _three_blocks(bounds, gap0, gap1)
+    return best
+
+
+def _one_block(bounds: list[_Front], gap0: float, gap1: float) -> _Best | None:
+    # sum([g]) is g (but for the sign of a zero, which only a lead <= 0 could show)
+    best: _Best | None = None
+    for front, max0, max1, _ in bounds:
+        if max0 - gap0 <= _EPSILON or max1 - gap1 <= _EPSILON:
+            continue  # no option of this block puts the target ahead
         for g0, g1, steps, option in front:
             if best is not None and steps > best[0]:
                 continue
             lead = min(g0 - gap0, g1 - gap1)
             if lead > _EPSILON and (best is None or steps < best[0] or lead > best[1]):
                 best = (steps, lead, (option,))
-    if best is not None:
-        return best
-    # two blocks: sum([a, b]) is a + b, correctly rounded in every Python version
+    return best
+
+
+def _two_blocks(bounds: list[_Front], gap0: float, gap1: float) -> _Best | None:
+    # sum([a, b]) is a + b, correctly rounded in every Python version
+    best: _Best | None = None
     best_steps = 1 << 30
     for (front_a, max_a0, max_a1, min_a), (
         front_b,
@@ -169,6 +229,8 @@ def _best_path(
         for a0, a1, a_steps, a in front_a:
             if a_steps + min_b > best_steps:
                 continue
+            if min(a0 + max_b0 - gap0, a1 + max_b1 - gap1) <= _EPSILON:
+                continue
             for b0, b1, b_steps, b in front_b:
                 steps = a_steps + b_steps
                 if steps > best_steps:
@@ -179,26 +241,43 @@ def _best_path(
                 if best is None or steps < best[0] or lead > best[1]:
                     best = (steps, lead, (a, b))
                     best_steps = steps
-    if best is not None or MAX_BLOCKS < 3:
-        return best
-    # three blocks: sum() itself (from Python 3.12 it rounds more exactly than left-to-right
-    # addition), and a bound with some slack for that difference
-    for combo in itertools.combinations(bounds, 3):
-        if sum([b[3] for b in combo]) > best_steps:
+    return best
+
+
+def _three_blocks(bounds: list[_Front], gap0: float, gap1: float) -> _Best | None:
+    """sum() itself (from Python 3.12 it rounds more exactly than left-to-right addition), and
+    bounds by left-to-right addition with some slack for that difference."""
+    hopeless = _EPSILON - _SLACK
+    best: _Best | None = None
+    best_steps = 1 << 30
+    for block_a, block_b, block_c in itertools.combinations(bounds, 3):
+        front_a, max_a0, max_a1, min_a = block_a
+        front_b, max_b0, max_b1, min_b = block_b
+        front_c, max_c0, max_c1, min_c = block_c
+        if min_a + min_b + min_c > best_steps:
             continue
-        bound = min(sum([b[1] for b in combo]) - gap0, sum([b[2] for b in combo]) - gap1)
-        if bound <= _EPSILON - _SLACK:
+        if min(max_a0 + max_b0 + max_c0 - gap0, max_a1 + max_b1 + max_c1 - gap1) <= hopeless:
             continue
-        for picks in itertools.product(*(b[0] for b in combo)):
-            steps = sum([p[2] for p in picks])
-            if steps > best_steps:
+        for a0, a1, a_steps, a in front_a:
+            if a_steps + min_b + min_c > best_steps:
                 continue
-            lead = min(sum([p[0] for p in picks]) - gap0, sum([p[1] for p in picks]) - gap1)
-            if lead <= _EPSILON:
+            if min(a0 + max_b0 + max_c0 - gap0, a1 + max_b1 + max_c1 - gap1) <= hopeless:
                 continue
-            if best is None or steps < best[0] or lead > best[1]:
-                best = (steps, lead, tuple(p[3] for p in picks))
-                best_steps = steps
+            for b0, b1, b_steps, b in front_b:
+                if a_steps + b_steps + min_c > best_steps:
+                    continue
+                if min(a0 + b0 + max_c0 - gap0, a1 + b1 + max_c1 - gap1) <= hopeless:
+                    continue
+                for c0, c1, c_steps, c in front_c:
+                    steps = a_steps + b_steps + c_steps
+                    if steps > best_steps:
+                        continue
+                    lead = min(sum([a0, b0, c0]) - gap0, sum([a1, b1, c1]) - gap1)
+                    if lead <= _EPSILON:
+                        continue
+                    if best is None or steps < best[0] or lead > best[1]:
+                        best = (steps, lead, (a, b, c))
+                        best_steps = steps
     return best
 
 
@@ -258,8 +337,9 @@ class PathFinder:
         self._block_inputs["satisfaction"] = ("satisfaction_measured",)
         # a block's options and their pruned front per target are functions of the block's
         # own answers: a few hundred combinations, each computed once
-        self._options_memo: dict[tuple[str, tuple[object, ...]], list[BlockOption]] = {}
-        self._front_memo: dict[tuple[str, tuple[object, ...], int], list[_Pick]] = {}
+        self._memo: dict[str, dict[tuple[object, ...], _BlockMemo]] = {
+            block: {} for block in self._block_inputs
+        }
         # the questions each question's applicability depends on, transitively
         self._ancestors: dict[str, frozenset[str]] = {}
         for question in QUESTIONNAIRE.questions():
@@ -289,15 +369,13 @@ class PathFinder:
                     totals[i] -= value / self.model.temperature
         return totals[0], totals[1], totals[2]
 
-    def _memo_options(
+    def _remember(
         self, block: str, key: tuple[object, ...], answers: Mapping[str, object]
-    ) -> list[BlockOption]:
-        options = self._options_memo.get((block, key))
-        if options is None:
-            options = self._options(block, answers)
-            if len(self._options_memo) < _MEMO_LIMIT:
-                self._options_memo[(block, key)] = options
-        return options
+    ) -> _BlockMemo:
+        memo = _BlockMemo(self._options(block, answers))
+        if len(self._memo[block]) < _MEMO_LIMIT:
+            self._memo[block][key] = memo
+        return memo
 
     def _options(self, block: str, answers: Mapping[str, object]) -> list[BlockOption]:
         states = self._improved_states(block, answers)
@@ -358,44 +436,41 @@ class PathFinder:
                 placement.distances[CLUSTERS[2]],
             )
         scores = model.log_scores(distances)
-        current_index = max(range(3), key=lambda i: scores[i])
+        current_index = max(range(3), key=scores.__getitem__)
         current = CLUSTERS[current_index]
-        get = answers.get
-        keys: dict[str, tuple[object, ...]] = {}
-        if isinstance(answers, Answers) and answers.validated:  # values alone tell apart
-            for block, inputs in self._block_inputs.items():
-                keys[block] = tuple([get(q) for q in inputs])
-        else:
-            for block, inputs in self._block_inputs.items():
-                values = [get(q) for q in inputs]
-                keys[block] = (*values, *[v.__class__ for v in values])
-        all_options = {b: self._memo_options(b, keys[b], answers) for b in self._block_questions}
+        validated = isinstance(answers, Answers) and answers.validated
+        get = answers.getter if isinstance(answers, Answers) else answers.get
+        memos: list[_BlockMemo] = []
+        for block, inputs in self._block_inputs.items():
+            values = tuple(map(get, inputs))
+            if not validated:  # values alone need not tell answers apart
+                values = (*values, *[v.__class__ for v in values])
+            memo = self._memo[block].get(values)
+            memos.append(memo or self._remember(block, values, answers))
         if current_index == len(CLUSTERS) - 1:
-            consolidation = self._consolidate(answers, all_options, placement)
+            consolidation = self._consolidate(answers, memos, placement)
             return PathResult(current, None, None, consolidation)
         next_index = current_index + 1
         for target_index in range(next_index, len(CLUSTERS)):
-            fronts = [self._front(b, keys[b], all_options[b], target_index) for b in keys]
-            best = _best_path(scores, [f for f in fronts if f], target_index)
+            fronts = [
+                memo.fronts[target_index] or self._front(memo, target_index) for memo in memos
+            ]
+            best = _best_path(scores, [f for f in fronts if f[0]], target_index)
             if best is not None:
                 steps, lead, chosen = best
-                path = self._path(answers, CLUSTERS[target_index], chosen, steps, lead)
-                if target_index != next_index:
-                    path = replace(path, skips_level=True)
+                skips = target_index != next_index
+                target = CLUSTERS[target_index]
+                path = self._path(answers, target, chosen, steps, lead, skips, placement)
                 return PathResult(current, CLUSTERS[next_index], path, None)
         return PathResult(current, CLUSTERS[next_index], None, None)
 
-    def _front(
-        self, block: str, key: tuple[object, ...], options: list[BlockOption], target_index: int
-    ) -> list[_Pick]:
+    @staticmethod
+    def _front(memo: _BlockMemo, target_index: int) -> _Front:
         """The block's options worth trying for a target, with their gains: those that no other
         option beats on both margins and on steps, one of each identical kind."""
-        memo_key = (block, key, target_index)
-        front = self._front_memo.get(memo_key)
+        front = memo.fronts[target_index]
         if front is None:
-            front = _pruned(options, target_index)
-            if len(self._front_memo) < _MEMO_LIMIT:
-                self._front_memo[memo_key] = front
+            front = memo.fronts[target_index] = _with_bounds(_pruned(memo.options, target_index))
         return front
 
     def _path(
@@ -405,6 +480,8 @@ class PathFinder:
         chosen: tuple[BlockOption, ...],
         steps: int,
         lead: float,
+        skips_level: bool,
+        placement: Placement | None,
     ) -> NextLevelPath:
         changed = (
             cast(dict[str, object], answers.as_dict())
@@ -414,8 +491,13 @@ class PathFinder:
         for option in chosen:
             for change in option.changes:
                 changed[change.question] = change.after
-        probs = self.model.probabilities(self.model.log_scores(self.model.distances(changed)))
         moved = {c.question for o in chosen for c in o.changes}
+        distances = (
+            self.model.distances(changed)
+            if placement is None
+            else self.model.distances_after(placement, changed, moved)
+        )
+        probs = self.model.probabilities(self.model.log_scores(distances))
         # only a question depending on a changed answer can start to apply
         opened = tuple(
             q.id
@@ -427,42 +509,28 @@ class PathFinder:
         )
         return NextLevelPath(
             target=target,
-            blocks=tuple(o.block for o in chosen),
-            changes=tuple(c for o in chosen for c in o.changes),
+            blocks=tuple([o.block for o in chosen]),
+            changes=tuple([c for o in chosen for c in o.changes]),
             steps=steps,
             probabilities=dict(zip(CLUSTERS, probs, strict=True)),
             margin=lead,
+            skips_level=skips_level,
             questions_to_answer=opened,
         )
 
     def _consolidate(
         self,
         answers: Mapping[str, object],
-        options: dict[str, list[BlockOption]],
+        memos: list[_BlockMemo],
         placement: Placement | None = None,
     ) -> Consolidation:
-        top = len(CLUSTERS) - 1
+        top = CLUSTERS[-1]
         if placement is None:
             placement = self.model.place(answers)
-        weak = tuple(
-            p.factor
-            for p in sorted(placement.pulls, key=lambda p: p.pull.get(CLUSTERS[top], 0.0))
-            if p.skipped is None and p.pull[CLUSTERS[top]] < 0
-        )
-
-        def widening(option: BlockOption) -> float:
-            d = option.delta
-            return min(d[top] - d[0], d[top] - d[1])
-
-        moves = sorted(
-            (o for opts in options.values() for o in opts if widening(o) > _EPSILON),
-            key=lambda o: (-widening(o) / max(o.steps, 1), o.steps),
-        )
-        seen: set[str] = set()
-        best_moves = []
-        for move in moves:
-            if move.block in seen:
-                continue
-            seen.add(move.block)
-            best_moves.append(move)
+        # filtered before a stable sort, the same order as after it
+        pulling_away = [p for p in placement.pulls if p.skipped is None and p.pull[top] < 0]
+        weak = tuple(p.factor for p in sorted(pulling_away, key=lambda p: p.pull.get(top, 0.0)))
+        # every block's moves in one stable sort, each block's first kept: each block's own
+        # first (``_BlockMemo.move``), in that order
+        best_moves = sorted([m.move for m in memos if m.move is not None], key=_move_rank)
         return Consolidation(weak_factors=weak, best_moves=tuple(best_moves[:3]))

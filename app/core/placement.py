@@ -13,10 +13,11 @@ cluster, which is exact when factors are independent; it is listed in ``skipped`
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from app.core.answers import Answers
 from app.core.profiles import ClusterProfiles, Factor
 from app.core.vocabulary import CLUSTERS, Cluster
 
@@ -74,6 +75,9 @@ class Placement:
     pulls: tuple[FactorPull, ...]
     skipped: tuple[str, ...]
     """Factors left out (not measured or unanswered); more of them, less confidence."""
+    terms: tuple[Scores | None, ...] = field(default=(), repr=False, compare=False)
+    """Each factor's distance terms (None: left out), what ``distances`` sums: the path to
+    the next level re-sums them with a few changed."""
 
     @property
     def confidence(self) -> Literal["full", "reduced"]:
@@ -90,12 +94,29 @@ def answer_key(value: object) -> str | None:
     return str(value)
 
 
+_OTHERS = ((1, 2), (0, 2), (0, 1))
+"""The two other clusters of each, in order."""
+
+
 class _State(NamedTuple):
     answer: str | None
     category: str | None
     skipped: SkipReason | None
     terms: Scores | None
     pull: FactorPull
+    left_out: bool
+    """Not measured or unanswered (``Placement.skipped``)."""
+
+
+class _Read(NamedTuple):
+    """What ``_read`` needs of one factor, in one tuple."""
+
+    factor: Factor
+    gate: str | None
+    states: dict[tuple[type, object], _State]
+    by_value: dict[object, _State]
+    """The same states by value alone, for validated answers (see ``Answers.validated``)."""
+    closed: _State
 
 
 class PlacementModel:
@@ -139,9 +160,20 @@ class PlacementModel:
                 "not_applicable",
                 None,
                 FactorPull(f.id, f.question, None, None, {}, {}, "not_applicable"),
+                False,
             )
             for f in profiles.factors
         }
+        # the factors that read each question (as their own, or to know that they apply)
+        self._readers: dict[str, list[int]] = {}
+        for index, f in enumerate(profiles.factors):
+            for question in (f.question, self._gates[f.id]):
+                if question is not None:
+                    self._readers.setdefault(question, []).append(index)
+        self._reads = [
+            _Read(f, self._gates[f.id], self._states[f.id], {}, self._closed[f.id])
+            for f in profiles.factors
+        ]
 
     # --- the arithmetic ------------------------------------------------------------------------
 
@@ -177,7 +209,8 @@ class PlacementModel:
         answer, category, skipped = self._category(factor, answers)
         if category is None:
             pull = FactorPull(factor.id, factor.question, answer, None, {}, {}, skipped)
-            return _State(answer, None, skipped, None, pull)
+            left_out = skipped in ("not_measured", "unanswered")
+            return _State(answer, None, skipped, None, pull, left_out)
         terms = self._table[factor.id][category]
         mean = sum(terms) / 3
         pull = FactorPull(
@@ -188,7 +221,7 @@ class PlacementModel:
             terms=dict(zip(CLUSTERS, terms, strict=True)),
             pull={c: (mean - v) / self.temperature for c, v in zip(CLUSTERS, terms, strict=True)},
         )
-        return _State(answer, category, None, terms, pull)
+        return _State(answer, category, None, terms, pull, False)
 
     def _category(
         self, factor: Factor, answers: Mapping[str, object]
@@ -208,29 +241,55 @@ class PlacementModel:
         return answer, category, None
 
     def distances(self, answers: Mapping[str, object]) -> Scores:
+        return self._read(answers)[1]
+
+    def _read(self, answers: Mapping[str, object]) -> tuple[list[_State], Scores]:
+        """Every factor's state (as ``_state``, inlined: this runs for every placement and
+        every path) and the distances, summed in factor order."""
+        get: Callable[[str], object]
+        if isinstance(answers, Answers):
+            get, validated = answers.getter, answers.validated
+        else:
+            get, validated = answers.get, False
+        states: list[_State] = []
         db = dc = dp = 0.0
-        for factor in self.factors:
-            terms = self._state(factor, answers).terms
+        for factor, gate, typed, by_value, closed in self._reads:
+            if gate is not None and get(gate) is not True:
+                state = closed
+            else:
+                value = get(factor.question)
+                try:
+                    state = by_value[value] if validated else typed[(value.__class__, value)]
+                except KeyError:
+                    state = self._state(factor, answers)
+                    if validated:
+                        by_value[value] = state
+                except TypeError:  # an unhashable value (a list): nothing to remember
+                    state = self._compute_state(factor, answers)
+            states.append(state)
+            terms = state.terms
             if terms is not None:
-                b, c, p = terms
-                db += b
-                dc += c
-                dp += p
-        return db, dc, dp
+                db += terms[0]
+                dc += terms[1]
+                dp += terms[2]
+        return states, (db, dc, dp)
 
     def log_scores(self, distances: Scores) -> Scores:
         """log π_j − d_j / T: the log posterior up to a constant."""
         t = self.temperature
-        return tuple(  # type: ignore[return-value]
-            lp - d / t for lp, d in zip(self.log_priors, distances, strict=True)
-        )
+        lb, lc, lp = self.log_priors
+        return lb - distances[0] / t, lc - distances[1] / t, lp - distances[2] / t
 
     @staticmethod
     def probabilities(log_scores: Scores) -> Scores:
         top = max(log_scores)
-        weights = [math.exp(s - top) for s in log_scores]
-        total = sum(weights)
-        return tuple(w / total for w in weights)  # type: ignore[return-value]
+        b, c, p = (
+            math.exp(log_scores[0] - top),
+            math.exp(log_scores[1] - top),
+            math.exp(log_scores[2] - top),
+        )
+        total = sum([b, c, p])  # not b + c + p: from Python 3.12, sum() rounds more exactly
+        return b / total, c / total, p / total
 
     def label(self, answers: Mapping[str, object]) -> Cluster:
         scores = self.log_scores(self.distances(answers))
@@ -239,32 +298,47 @@ class PlacementModel:
     # --- the full placement --------------------------------------------------------------------
 
     def place(self, answers: Mapping[str, object]) -> Placement:
-        pulls: list[FactorPull] = []
-        totals = [0.0, 0.0, 0.0]
-        for factor in self.factors:
-            # the same FactorPull for the same answer: results share them, read-only
-            state = self._state(factor, answers)
-            pulls.append(state.pull)
-            if state.terms is not None:
-                for i, value in enumerate(state.terms):
-                    totals[i] += value
-        distances: Scores = (totals[0], totals[1], totals[2])
+        # the same FactorPull for the same answer: results share them, read-only
+        states, distances = self._read(answers)
         scores = self.log_scores(distances)
         probs = self.probabilities(scores)
-        order = sorted(range(3), key=lambda i: probs[i], reverse=True)
-        best, second = order[0], order[1]
-        nearest = min(range(3), key=lambda i: distances[i])
+        # on a tie the earlier cluster ranks first, as max and min keep the first of equals
+        best = max(range(3), key=probs.__getitem__)
+        first_other, last_other = _OTHERS[best]
+        second = last_other if probs[last_other] > probs[first_other] else first_other
+        nearest = min(range(3), key=distances.__getitem__)
         borderline = (
             nearest != best or probs[best] - probs[second] < self.profiles.borderline_margin
         )
+        b, c, p = CLUSTERS
         return Placement(
             cluster=CLUSTERS[best],
-            probabilities=dict(zip(CLUSTERS, probs, strict=True)),
-            distances=dict(zip(CLUSTERS, distances, strict=True)),
-            log_scores=dict(zip(CLUSTERS, scores, strict=True)),
+            probabilities={b: probs[0], c: probs[1], p: probs[2]},
+            distances={b: distances[0], c: distances[1], p: distances[2]},
+            log_scores={b: scores[0], c: scores[1], p: scores[2]},
             nearest_by_distance=CLUSTERS[nearest],
             borderline=borderline,
             runner_up=CLUSTERS[second],
-            pulls=tuple(pulls),
-            skipped=tuple(p.factor for p in pulls if p.skipped in ("not_measured", "unanswered")),
+            pulls=tuple([state.pull for state in states]),
+            skipped=tuple([state.pull.factor for state in states if state.left_out]),
+            terms=tuple([state.terms for state in states]),
         )
+
+    def distances_after(
+        self, placement: Placement, changed: Mapping[str, object], moved: Iterable[str]
+    ) -> Scores:
+        """``distances(changed)``, for answers that differ from the placement's only in the
+        questions ``moved``: only the factors that read those are read again."""
+        if len(placement.terms) != len(self.factors):
+            return self.distances(changed)
+        terms = list(placement.terms)
+        for question in moved:
+            for index in self._readers.get(question, ()):
+                terms[index] = self._state(self.factors[index], changed).terms
+        db = dc = dp = 0.0
+        for summed in terms:  # in factor order, as _read
+            if summed is not None:
+                db += summed[0]
+                dc += summed[1]
+                dp += summed[2]
+        return db, dc, dp

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Final, Literal
 
 from app.core.text import LocalizedText, t
@@ -72,6 +73,11 @@ class Question:
             raise ValueError(f"{self.id}: a choice question needs options")
 
     def option_ids(self) -> tuple[str, ...]:
+        return self._option_ids
+
+    @cached_property
+    def _option_ids(self) -> tuple[str, ...]:
+        # validation reads them for every choice answered
         return tuple(o.id for o in self.options)
 
     def option(self, option_id: str) -> Option:

@@ -9,9 +9,10 @@ reasons (a more specific fit first), then catalogue order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import NamedTuple
 
 from app.core.answers import Answers
 from app.core.catalogue import (
@@ -261,32 +262,32 @@ class RecommendationEngine:
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        self._checks = [(item, compile_condition(item.when)) for item in catalogue.recommendations]
         self._wording: dict[tuple[int, object], LocalizedText] = {}
-        # what each trigger reads: its questions, the cluster, the orientation score
-        self._inputs = [_trigger_inputs(item.when) for item in catalogue.recommendations]
-        self._questions = sorted(
-            {i for inputs in self._inputs for i in inputs if i not in (_CLUSTER, _SCORE)}
-        )
-        self._keys = [itemgetter(*inputs) if inputs else None for inputs in self._inputs]
-        self._uses_score = any(_SCORE in inputs for inputs in self._inputs)
         self._chosen: dict[tuple[str, tuple[LocalizedText, ...]], ChosenRecommendation] = {}
-        # per recommendation: its trigger, what to key it by, and its outcome by that key
-        self._plan: list[
-            tuple[Recommendation, Check, Callable[[dict[str, object]], object] | None, _Outcomes]
-        ] = [
-            (item, check, keyed, {})
-            for (item, check), keyed in zip(self._checks, self._keys, strict=True)
+        # what each trigger reads: its questions, the cluster, the orientation score
+        inputs = [_trigger_inputs(item.when) for item in catalogue.recommendations]
+        self._questions = sorted(
+            {i for reads in inputs for i in reads if i not in (_CLUSTER, _SCORE)}
+        )
+        self._unanswered: dict[str, object] = dict.fromkeys(self._questions)
+        self._uses_score = any(_SCORE in reads for reads in inputs)
+        plan = [
+            _Planned(item, compile_condition(item.when), order)
+            for order, item in enumerate(catalogue.recommendations)
+        ]
+        self._groups = [
+            _Group(itemgetter(*reads) if reads else _no_inputs, {}, members, reads)
+            for reads, members in _grouped(plan, inputs)
         ]
 
     def recommend(self, answers: Answers, cluster: Cluster) -> tuple[ChosenRecommendation, ...]:
         """Every recommendation whose trigger holds, ranked. Whether one is chosen, and why, is
         a function of the few answers its trigger reads: it is worked out once for each
-        combination of them and shared (``ChosenRecommendation`` is immutable)."""
-        ctx = Context(answers, cluster)
+        combination of them and shared (``ChosenRecommendation`` is immutable). Triggers are
+        looked up in groups (see ``_grouped``)."""
         values: dict[str, object]
         if answers.validated:  # a value alone is a key (see Answers.validated)
-            values = dict.fromkeys(self._questions)
+            values = self._unanswered.copy()
             values.update(answers.as_dict())
         else:
             get = answers.get
@@ -294,18 +295,30 @@ class RecommendationEngine:
         values[_CLUSTER] = cluster
         if self._uses_score:
             values[_SCORE] = answers.orientation_score
-        chosen: list[tuple[int, int, int, ChosenRecommendation]] = []
-        for order, (item, check, keyed, outcomes) in enumerate(self._plan):
-            key = keyed(values) if keyed is not None else None
-            outcome = outcomes.get(key, _UNKNOWN)
-            if outcome is _UNKNOWN:
-                outcome = self._outcome(item, check, ctx)
+        ctx: Context | None = None
+        ranked: list[tuple[int, ChosenRecommendation]] = []
+        for key_of, outcomes, members, _ in self._groups:
+            key = key_of(values)
+            rows = outcomes.get(key)
+            if rows is None:
+                ctx = ctx or Context(answers, cluster)
+                rows = self._rows(members, ctx)
                 if len(outcomes) < _OUTCOMES_LIMIT:
-                    outcomes[key] = outcome
-            if isinstance(outcome, ChosenRecommendation):
-                chosen.append((-item.priority, -len(outcome.reasons), order, outcome))
-        chosen.sort(key=lambda row: row[:3])
-        return tuple(row[3] for row in chosen)
+                    outcomes[key] = rows
+            ranked.extend(rows)
+        ranked.sort()  # by rank alone: no two rows have the same
+        return tuple(map(_chosen_of, ranked))
+
+    def _rows(
+        self, members: Sequence[_Planned], ctx: Context
+    ) -> tuple[tuple[int, ChosenRecommendation], ...]:
+        """The group's chosen recommendations, each with its rank (see ``_rank_key``)."""
+        rows = []
+        for planned in members:
+            chosen = self._outcome(planned.item, planned.check, ctx)
+            if chosen is not None:
+                rows.append((_rank_key(chosen, planned.order), chosen))
+        return tuple(rows)
 
     def _outcome(
         self, item: Recommendation, check: Check, ctx: Context
@@ -340,11 +353,97 @@ class RecommendationEngine:
         return text
 
 
-_Outcomes = dict[object, "ChosenRecommendation | object | None"]
-_UNKNOWN = object()
+class _Planned(NamedTuple):
+    item: Recommendation
+    check: Check
+    order: int
+    """Catalogue order, the last tie-break of the ranking."""
+
+
+class _Group(NamedTuple):
+    key: Callable[[dict[str, object]], object]
+    outcomes: dict[object, tuple[tuple[int, ChosenRecommendation], ...]]
+    """The members chosen, with their rank, by the answers the group reads."""
+    members: list[_Planned]
+    inputs: tuple[str, ...]
+
+
+def _no_inputs(values: dict[str, object]) -> None:
+    return None
+
+
+_chosen_of = itemgetter(1)
+
+
+_RANK_BASE = 1 << 10
+"""Above any priority (1 to 5), number of reasons (a trigger has a few atoms) and catalogue
+position (about seventy)."""
+
+
+def _rank_key(chosen: ChosenRecommendation, order: int) -> int:
+    """(−priority, −number of reasons, catalogue order) as one integer that sorts the same:
+    integers compare faster than tuples."""
+    priority = _RANK_BASE - 1 - chosen.priority
+    fewer_reasons = _RANK_BASE - 1 - len(chosen.reasons)
+    return (priority * _RANK_BASE + fewer_reasons) * _RANK_BASE + order
+
+
+def _grouped(
+    plan: list[_Planned], inputs: list[tuple[str, ...]]
+) -> list[tuple[tuple[str, ...], list[_Planned]]]:
+    """Triggers gathered to be looked up with one key (a lookup per group, not per trigger):
+    those that read the same inputs, and, widest first, each set of inputs into the first group
+    whose key with those inputs added has at most ``_SMALL_KEY`` possible values (a group's
+    outcomes are then all remembered soon, and a trigger never waits on answers with many
+    combinations that it does not read)."""
+    if len(plan) >= _RANK_BASE:  # pragma: no cover - the catalogue has about seventy
+        raise ValueError("too many recommendations for _rank_key")
+    by_inputs: dict[frozenset[str], list[_Planned]] = {}
+    for planned, reads in zip(plan, inputs, strict=True):
+        by_inputs.setdefault(frozenset(reads), []).append(planned)
+    groups: list[tuple[frozenset[str], list[_Planned]]] = []
+    for needs, members in sorted(by_inputs.items(), key=lambda pair: -_key_domain(pair[0])):
+        for i, (group_needs, group_members) in enumerate(groups):
+            if _key_domain(group_needs | needs) <= _SMALL_KEY:
+                groups[i] = (group_needs | needs, group_members + members)
+                break
+        else:
+            groups.append((needs, members))
+    return [(tuple(sorted(needs)), members) for needs, members in groups]
+
+
+_SMALL_KEY = 1_000
+"""Most possible keys of a group that gathers triggers with different inputs: well under
+``_OUTCOMES_LIMIT``, so that all its outcomes can be remembered."""
+
+
+def _key_domain(inputs: Iterable[str]) -> int:
+    """About how many values a key over these inputs can take (blank included)."""
+    size = 1
+    for name in inputs:
+        if name == _CLUSTER:
+            size *= 3
+        elif name == _SCORE:
+            size *= 4 * 4 + 1  # a mean of four ratings from 1 to 5, in quarters
+        else:
+            size *= _answer_domain(QUESTIONNAIRE[name])
+    return size
+
+
+def _answer_domain(question: Question) -> int:
+    if question.kind == "boolean":
+        return 3
+    if question.kind == "single":
+        return len(question.options) + 1
+    if question.kind == "multiple":
+        return (1 << len(question.options)) + 1
+    low, high = question.minimum or 0, question.maximum or 0
+    return high - low + 3  # the numbers, "don't know", blank
+
+
 _OUTCOMES_LIMIT = 5_000
-"""Outcomes remembered per recommendation (most triggers read one to three answers with a few
-options each); past it, outcomes are worked out each time, the same."""
+"""Outcomes remembered per group of triggers (most read one to three answers with a few options
+each); past it, outcomes are worked out each time, the same."""
 
 _CLUSTER = ":cluster"
 _SCORE = ":orientation_score"

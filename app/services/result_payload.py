@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import orjson
 
@@ -74,52 +74,50 @@ def _recommendation(r: ChosenRecommendation, locale: Locale) -> dict[str, Any]:
     }
 
 
-_T = TypeVar("_T")
 Build = Callable[[Any, Locale], dict[str, Any]]
 _LIMIT = 20_000
-"""Fragments remembered at most, per store (a comparison row's is 1-2 KB): the core's shared
-parts number about as many; past it, fragments are built each time, the same."""
-_FRAGMENTS: dict[tuple[int, str], tuple[object, dict[str, Any]]] = {}
-_JSON_FRAGMENTS: dict[tuple[int, str], tuple[object, orjson.Fragment]] = {}
+"""Fragments remembered at most, per store and language (a comparison row's is 1-2 KB): the
+core's shared parts number about as many; past it, fragments are built each time, the same."""
 
 
-def _remembered(
-    store: dict[tuple[int, str], tuple[object, _T]],
-    part: object,
-    locale: Locale,
-    make: Callable[[], _T],
-) -> _T:
-    """Keyed by identity, the object kept alongside so that its id cannot be reused while the
-    entry exists."""
-    key = (id(part), locale)
-    hit = store.get(key)
-    if hit is not None and hit[0] is part:
-        return hit[1]
-    made = make()
-    if len(store) < _LIMIT:
-        store[key] = (part, made)
-    return made
+class _Fragments:
+    """Parts of results (comparison rows, factors' pulls, recommendations) as payload, made
+    once per object and language: the core shares these immutable objects between the results
+    that contain them, and the fragments are shared too, read-only. Keyed by identity: each
+    part is kept alongside its fragment, so that no other object can take its id while the
+    entry exists (two live objects never share an id)."""
+
+    def __init__(self, make: Callable[[Build, Any, Locale], Any]) -> None:
+        self._make = make
+        self._stores: dict[Locale, tuple[dict[int, Any], list[object]]] = {}
+
+    def __call__(self, parts: Sequence[object], locale: Locale, build: Build) -> list[Any]:
+        """The fragments of a result's parts of one kind, in order (one call per kind, and no
+        Python step per part when all are known: a result has some fifty parts)."""
+        store = self._stores.get(locale)
+        if store is None:
+            store = self._stores[locale] = ({}, [])
+        fragments, kept = store
+        made = list(map(fragments.get, map(id, parts)))
+        if None in made:
+            for i, part in enumerate(parts):
+                if made[i] is None:
+                    made[i] = fragment = self._make(build, part, locale)
+                    if len(kept) < _LIMIT:
+                        fragments[id(part)] = fragment
+                        kept.append(part)
+        return made
 
 
-def _fragment(part: object, locale: Locale, build: Build) -> dict[str, Any]:
-    """A part of a result (a comparison row, a factor's pull, a recommendation) as payload,
-    built once per object and language: the core shares these immutable objects between the
-    results that contain them. The fragments are shared too: read-only."""
-    return _remembered(_FRAGMENTS, part, locale, lambda: build(part, locale))
-
-
-def _json_fragment(part: object, locale: Locale, build: Build) -> orjson.Fragment:
-    """The same fragment, serialised once (orjson copies it as it is)."""
-    return _remembered(
-        _JSON_FRAGMENTS,
-        part,
-        locale,
-        lambda: orjson.Fragment(orjson.dumps(build(part, locale))),
-    )
+_fragments = _Fragments(lambda build, part, locale: build(part, locale))
+_json_fragments = _Fragments(
+    # the same fragment, serialised once (orjson copies it as it is)
+    lambda build, part, locale: orjson.Fragment(orjson.dumps(build(part, locale)))
+)
 
 
 def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
-    return _assemble(result, locale, _fragment)
+    return _assemble(result, locale, _fragments)
 
 
 def result_json(
@@ -127,12 +125,10 @@ def result_json(
 ) -> bytes:
     """``result_payload`` (plus ``extra`` keys) as JSON, as the API sends it: orjson (the same
     values as ``json.dumps``, non-ASCII as UTF-8), each shared part serialised once."""
-    return orjson.dumps({**_assemble(result, locale, _json_fragment), **(extra or {})})
+    return orjson.dumps({**_assemble(result, locale, _json_fragments), **(extra or {})})
 
 
-def _assemble(
-    result: AssessmentResult, locale: Locale, fragment: Callable[[Any, Locale, Build], Any]
-) -> dict[str, Any]:
+def _assemble(result: AssessmentResult, locale: Locale, fragments: _Fragments) -> dict[str, Any]:
     placement = result.placement
     path = result.next_level
     return {
@@ -142,7 +138,7 @@ def _assemble(
         "borderline": placement.borderline,
         "confidence": placement.confidence,
         "factors_left_out": list(placement.skipped),
-        "factor_pulls": [fragment(p, locale, _pull) for p in placement.pulls],
+        "factor_pulls": fragments(placement.pulls, locale, _pull),
         "next_level": {
             "target": path.target,
             "reached": path.path.target if path.path else None,
@@ -163,14 +159,14 @@ def _assemble(
                 for m in (path.consolidation.best_moves if path.consolidation else ())
             ],
         },
-        "comparisons": [fragment(k, locale, _comparison) for k in result.comparisons],
+        "comparisons": fragments(result.comparisons, locale, _comparison),
         "orientation": {
             "score": result.orientation.score,
             "cluster_means": result.orientation.cluster_means,
             "all_respondents": result.orientation.all_mean,
             "closest_cluster": result.orientation.closest,
         },
-        "recommendations": [fragment(r, locale, _recommendation) for r in result.recommendations],
+        "recommendations": fragments(result.recommendations, locale, _recommendation),
     }
 
 
