@@ -42,8 +42,9 @@ class ApiGateMiddleware:
     - CORS per partner: a browser on an origin that a partner key allows gets the grant for
       that key's calls; any other origin gets none. A preflight carries no key, so it is granted
       to origins that some active key allows.
-    - The caller: an unknown or revoked key is refused (401); only a call that names a key
-      touches the database, in the thread pool. ``request.state.partner_id`` names the partner.
+    - The caller: an unknown or revoked key is refused (401, counted against the address's
+      limit); only a call that names a key touches the database, in the thread pool.
+      ``request.state.partner_id`` names the partner.
     - The rate limit of the key, or of the address for anonymous calls (429, Retry-After). The
       partner is known before the limit, so a 429 carries the CORS grant and the partner's page
       can read the wait.
@@ -96,15 +97,17 @@ class ApiGateMiddleware:
             headers.append((b"vary", b"Origin, Accept-Language"))
 
         send = on_response_start(send, edit)
-        if key is not None and partner is None:
-            await problem(Request(scope), 401, UNAUTHORIZED)(scope, receive, send)
-            return
         if partner is not None:
             wait = self.limiter.take(f"key:{partner.id}", partner.rate_per_minute)
         else:
+            # a wrong key counts against its address, as an anonymous call: guessing keys is
+            # limited like any other call
             client = scope.get("client")
             address = client[0] if client else "unknown"
             wait = self.limiter.take(f"ip:{address}", self.anonymous_rate)
+        if key is not None and partner is None and wait <= 0:
+            await problem(Request(scope), 401, UNAUTHORIZED)(scope, receive, send)
+            return
         if wait > 0:
             retry = {"Retry-After": str(max(1, math.ceil(wait)))}
             await problem(Request(scope), 429, TOO_MANY, headers=retry)(scope, receive, send)

@@ -162,7 +162,7 @@ def _assemble(result: AssessmentResult, locale: Locale, fragments: _Fragments) -
         "comparisons": fragments(result.comparisons, locale, _comparison),
         "orientation": {
             "score": result.orientation.score,
-            "cluster_means": result.orientation.cluster_means,
+            "cluster_means": dict(result.orientation.cluster_means),  # shared by results
             "all_respondents": result.orientation.all_mean,
             "closest_cluster": result.orientation.closest,
         },

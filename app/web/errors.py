@@ -8,18 +8,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.problems import problem
+from app.api.problems import api_locale, problem
 from app.core.answers import InvalidAnswers
 from app.core.text import t
 from app.core.vocabulary import Locale
 from app.services.result_payload import errors_payload
 from app.web.i18n import parse_locale
+from app.web.middleware import API_PREFIX
 from app.web.templating import render
 
 
 async def invalid_answers(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InvalidAnswers)  # noqa: S101 - registered for this type only
-    locale: Locale = parse_locale(getattr(request.state, "locale", None)) or "fr"
+    locale: Locale = (
+        api_locale(request)
+        if request.url.path.startswith(API_PREFIX)
+        else parse_locale(getattr(request.state, "locale", None)) or "fr"
+    )
     return JSONResponse(
         status_code=422,
         media_type="application/problem+json",
@@ -96,7 +101,7 @@ def _wants_html(request: Request) -> bool:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for this type only
-    if request.url.path.startswith("/api/") or not _wants_html(request):
+    if request.url.path.startswith(API_PREFIX) or not _wants_html(request):
         return JSONResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
@@ -110,7 +115,7 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
     """A malformed query or form value (``?page=abc``): a page for browsers, details for
     programs."""
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this type only
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith(API_PREFIX):
         errors = [
             {
                 "pointer": "/" + "/".join(str(p) for p in e.get("loc", ())),
@@ -128,7 +133,7 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     # never a stack trace for a user: the page says what happened and that nothing is lost
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith(API_PREFIX):
         return problem(request, 500, SERVER_ERROR)
     if not _wants_html(request):
         return JSONResponse({"detail": "Internal Server Error"}, status_code=500)

@@ -58,18 +58,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings  # read through deps.settings_of (SettingsDep and the API)
+    # the last added runs first: the security headers wrap everything, the API's refusals
+    # (401, 429) included; the gate answers those before the rest of the site's middleware
     app.add_middleware(CompressionMiddleware, minimum_size=500)
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CsrfMiddleware, secure=settings.secure_cookies)
     app.add_middleware(
         LocaleMiddleware, default=settings.default_locale, cookie=settings.locale_cookie
     )
-    # outermost: a refused API call (401, 429) is answered before anything else runs
     app.add_middleware(
         ApiGateMiddleware,
         database_url=settings.database_url,
         anonymous_rate=settings.anonymous_api_rate_per_minute,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     # the API first: no other route matches /api/, and each request then tries two routes,
     # not the whole site's, before it finds its own
     app.include_router(api_v1.router)

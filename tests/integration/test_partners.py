@@ -72,6 +72,22 @@ async def test_the_limit_answers_429_with_retry_after(
     assert "Retry-After" in keyed[-1].headers["access-control-expose-headers"]
 
 
+async def test_refusals_carry_the_security_headers_and_wrong_keys_are_limited(
+    api: httpx.AsyncClient,
+) -> None:
+    # anonymous: 3 a minute in this app; a wrong key counts against the address like any call
+    wrong = [
+        await api.post("/api/v1/score", json=ANSWERS, headers={"X-API-Key": f"csmb_guess{i}"})
+        for i in range(4)
+    ]
+    assert [r.status_code for r in wrong] == [401, 401, 401, 429]
+    assert int(wrong[-1].headers["retry-after"]) >= 1
+    for refused in (wrong[0], wrong[-1]):
+        assert refused.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in refused.headers["content-security-policy"]
+        assert refused.headers["x-frame-options"] == "DENY"
+
+
 async def test_only_allowed_origins_get_a_cors_grant(
     api: httpx.AsyncClient, database_url: str
 ) -> None:
@@ -124,10 +140,11 @@ async def test_the_api_speaks_the_language_asked_and_sets_no_cookie(
         assert {"origin", "accept-language"} <= {
             v.strip().lower() for v in response.headers["vary"].split(",")
         }
+    # the fourth anonymous call of the minute: the gate's own refusals speak French too
     refused = await api.get("/api/v1/questionnaire", headers={"X-API-Key": "csmb_nope"})
-    assert refused.status_code == 401
+    assert refused.status_code == 429
     assert refused.headers["content-language"] == "fr"
-    assert refused.json()["title"] != "Unknown or revoked API key"
+    assert refused.json()["title"] == "Trop de requêtes"
 
 
 def test_the_admin_command_creates_lists_and_revokes(
