@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api.problems import TOO_MANY, UNAUTHORIZED, problem, scope_locale
+from app.api.problems import API_LOCALE, TOO_MANY, UNAUTHORIZED, api_language, problem
 from app.services import partners
 from app.storage.db import engine_for
 from app.storage.tables import PartnerKey
@@ -24,11 +24,11 @@ from app.web.middleware import (
     API_PREFIX,
     RawHeaders,
     on_response_start,
-    request_header,
     request_state,
 )
 
 CORS_HEADERS = "Content-Type, X-API-Key, Idempotency-Key, Accept-Language"
+_READ = frozenset({b"origin", b"x-api-key", b"accept-language", b"access-control-request-method"})
 
 
 def _partner(database_url: str, key: str) -> PartnerKey | None:
@@ -71,23 +71,30 @@ class ApiGateMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
-        origin = request_header(scope, b"origin")
-        if (
-            origin
-            and scope["method"] == "OPTIONS"
-            and request_header(scope, b"access-control-request-method") is not None
-        ):
+        origin = key = preflight = accept_language = None
+        for name, value in scope["headers"]:  # one pass, not one per header
+            if name in _READ:
+                text = value.decode("latin-1")
+                if name == b"origin":
+                    origin = text if origin is None else origin
+                elif name == b"x-api-key":
+                    key = text if key is None else key
+                elif name == b"accept-language":
+                    accept_language = text if accept_language is None else accept_language
+                else:
+                    preflight = text
+        if origin and scope["method"] == "OPTIONS" and preflight is not None:
             await self._preflight(origin)(scope, receive, send)
             return
 
-        key = request_header(scope, b"x-api-key")
         partner = None
         if key is not None:
             partner = await run_in_threadpool(_partner, self.database_url, key)
         allowed = {o.lower() for o in partner.origins} if partner else set()
         state = request_state(scope)
         state["partner_id"] = partner.id if partner else None
-        language = scope_locale(scope).encode("latin-1")
+        locale = state[API_LOCALE] = api_language(scope["query_string"], accept_language)
+        language = locale.encode("latin-1")
 
         def edit(headers: RawHeaders) -> None:
             if origin and origin.lower() in allowed:
@@ -96,7 +103,7 @@ class ApiGateMiddleware:
             _set(headers, b"content-language", language)
             headers.append((b"vary", b"Origin, Accept-Language"))
 
-        send = on_response_start(send, edit)
+        send = on_response_start(scope, send, edit)
         if partner is not None:
             wait = self.limiter.take(f"key:{partner.id}", partner.rate_per_minute)
         else:

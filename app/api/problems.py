@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.datastructures import QueryParams
-from starlette.types import Scope
 
 from app.core.answers import FieldError
 from app.core.text import LocalizedText, t
@@ -19,19 +18,27 @@ from app.web.middleware import request_header
 PROBLEM = "application/problem+json"
 
 
-def scope_locale(scope: Scope) -> Locale:
+API_LOCALE = "api_locale"
+"""``request.state`` key of the API's language, set by ``ApiGateMiddleware``."""
+
+
+def api_language(query_string: bytes, accept_language: str | None) -> Locale:
     """The API's language: ``lang``, then Accept-Language, then French (no cookie: partners'
     calls carry none, and the site's own cookie must not change what a partner gets)."""
-    query = scope["query_string"]
     return (
-        (parse_locale(QueryParams(query).get("lang")) if query else None)
-        or from_accept_language(request_header(scope, b"accept-language"))
+        (parse_locale(QueryParams(query_string).get("lang")) if query_string else None)
+        or from_accept_language(accept_language)
         or "fr"
     )
 
 
 def api_locale(request: Request) -> Locale:
-    return scope_locale(request.scope)
+    """``api_language`` of the request, as the gate found it (the API's routes are behind it)."""
+    scope = request.scope
+    known: Locale | None = scope.get("state", {}).get(API_LOCALE)
+    if known is not None:
+        return known
+    return api_language(scope["query_string"], request_header(scope, b"accept-language"))
 
 
 def problem(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Literal
 
 from app.core.errors import DomainError
@@ -58,7 +57,8 @@ class Answers(Mapping[str, AnswerValue]):
     __slots__ = ("_score", "_validated", "_values")
 
     def __init__(self, values: Mapping[str, AnswerValue], *, validated: bool = False) -> None:
-        self._values = MappingProxyType(dict(values))
+        # a plain dict, kept private (no proxy): the core reads it some 200 times an assessment
+        self._values: dict[str, AnswerValue] = dict(values)
         self._score: float | None = None
         self._validated = validated
         """Made by ``validate_answers``: each question's values are of one type, so a value
@@ -83,6 +83,22 @@ class Answers(Mapping[str, AnswerValue]):
     @property
     def validated(self) -> bool:
         return self._validated
+
+    @property
+    def mapping(self) -> Mapping[str, AnswerValue]:
+        """The answers as a read-only mapping, without a copy (``dict.update`` reads it at C
+        speed)."""
+        return self._values
+
+    @classmethod
+    def _validated_from(cls, values: dict[str, AnswerValue]) -> Answers:
+        """``Answers(values, validated=True)`` taking ``values`` as they are, without a copy:
+        for ``_validate``, which made the dict and keeps no other reference to it."""
+        answers = cls.__new__(cls)
+        answers._values = values
+        answers._score = None
+        answers._validated = True
+        return answers
 
     def as_dict(self) -> dict[str, AnswerValue]:
         """A plain, mutable copy."""
@@ -381,7 +397,7 @@ def _validate(
             values[question.id] = value
     if errors:
         raise InvalidAnswers(errors)
-    return Answers(values, validated=True), set_aside
+    return Answers._validated_from(values), set_aside
 
 
 _TRUE = {"true", "yes", "oui", "1", "on"}

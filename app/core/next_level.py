@@ -340,6 +340,9 @@ class PathFinder:
         self._memo: dict[str, dict[tuple[object, ...], _BlockMemo]] = {
             block: {} for block in self._block_inputs
         }
+        self._memo_lookups = [
+            (block, inputs, self._memo[block]) for block, inputs in self._block_inputs.items()
+        ]
         # the questions each question's applicability depends on, transitively
         self._ancestors: dict[str, frozenset[str]] = {}
         for question in QUESTIONNAIRE.questions():
@@ -349,12 +352,14 @@ class PathFinder:
                 chain.add(rule.question)
                 rule = QUESTIONNAIRE[rule.question].applies_when
             self._ancestors[question.id] = frozenset(chain)
-        # the required questions that depend on others, in questionnaire order
-        self._dependent_required = [
-            (q, self._ancestors[q.id])
-            for q in QUESTIONNAIRE.questions()
-            if q.required and self._ancestors[q.id]
-        ]
+        # the required questions that depend on others, by each question they depend on (as
+        # their questionnaire positions, to be read in that order)
+        self._questions = tuple(QUESTIONNAIRE.questions())
+        self._dependents: dict[str, list[int]] = {}
+        for position, q in enumerate(self._questions):
+            if q.required:
+                for ancestor in self._ancestors[q.id]:
+                    self._dependents.setdefault(ancestor, []).append(position)
 
     # --- block arithmetic ----------------------------------------------------------------------
 
@@ -441,11 +446,11 @@ class PathFinder:
         validated = isinstance(answers, Answers) and answers.validated
         get = answers.getter if isinstance(answers, Answers) else answers.get
         memos: list[_BlockMemo] = []
-        for block, inputs in self._block_inputs.items():
+        for block, inputs, memo_of in self._memo_lookups:
             values = tuple(map(get, inputs))
             if not validated:  # values alone need not tell answers apart
                 values = (*values, *[v.__class__ for v in values])
-            memo = self._memo[block].get(values)
+            memo = memo_of.get(values)
             memos.append(memo or self._remember(block, values, answers))
         if current_index == len(CLUSTERS) - 1:
             consolidation = self._consolidate(answers, memos, placement)
@@ -499,11 +504,11 @@ class PathFinder:
         )
         probs = self.model.probabilities(self.model.log_scores(distances))
         # only a question depending on a changed answer can start to apply
+        candidates = sorted({d for question in moved for d in self._dependents.get(question, ())})
         opened = tuple(
             q.id
-            for q, ancestors in self._dependent_required
-            if not moved.isdisjoint(ancestors)
-            and q.id not in changed
+            for q in map(self._questions.__getitem__, candidates)
+            if q.id not in changed
             and applicability(q, changed) == "applies"
             and applicability(q, answers) != "applies"
         )

@@ -288,7 +288,7 @@ class RecommendationEngine:
         values: dict[str, object]
         if answers.validated:  # a value alone is a key (see Answers.validated)
             values = self._unanswered.copy()
-            values.update(answers.as_dict())
+            values.update(answers.mapping)
         else:
             get = answers.get
             values = {q: (get(q).__class__, get(q)) for q in self._questions}

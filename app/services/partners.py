@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -121,24 +120,49 @@ def all_origins(session: Session) -> set[str]:
 class RateLimiter:
     """A token bucket per caller, in this process's memory: ``rate`` calls a minute with
     bursts up to the same number. With several server processes each keeps its own buckets,
-    so the effective limit is at most ``rate`` times the number of processes."""
+    so the effective limit is at most ``rate`` times the number of processes.
 
-    def __init__(self) -> None:
+    Called from the event loop only (``ApiGateMiddleware``), so without a lock. A bucket left
+    alone for a minute is full again, the same as no bucket: those are dropped when the table
+    has doubled since it was last pruned (``prune_above`` entries at first), so that a stream
+    of new addresses cannot grow it for ever, nor make every call scan it."""
+
+    REFILL_SECONDS = 60.0
+    """From empty to full: the rate is per minute and so is the burst."""
+
+    def __init__(self, prune_above: int = 10_000) -> None:
         self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        """caller: (tokens, time of its last call)"""
+        self._minimum = self._prune_above = prune_above
 
     def take(self, caller: str, rate_per_minute: int) -> float:
         """0 when the call may go ahead; otherwise the seconds to wait."""
         per_second = rate_per_minute / 60.0
         moment = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(caller, (float(rate_per_minute), moment))
-            tokens = min(float(rate_per_minute), tokens + (moment - last) * per_second)
-            if tokens >= 1.0:
-                self._buckets[caller] = (tokens - 1.0, moment)
-                return 0.0
-            self._buckets[caller] = (tokens, moment)
-            return (1.0 - tokens) / per_second
+        full = float(rate_per_minute)
+        bucket = self._buckets.get(caller)
+        if bucket is None:
+            if len(self._buckets) >= self._prune_above:
+                self._prune(moment)
+            tokens = full
+        else:
+            tokens = min(full, bucket[0] + (moment - bucket[1]) * per_second)
+        if tokens >= 1.0:
+            self._buckets[caller] = (tokens - 1.0, moment)
+            return 0.0
+        self._buckets[caller] = (tokens, moment)
+        return (1.0 - tokens) / per_second
+
+    def _prune(self, moment: float) -> None:
+        self._buckets = {
+            caller: bucket
+            for caller, bucket in self._buckets.items()
+            if moment - bucket[1] < self.REFILL_SECONDS
+        }
+        self._prune_above = max(self._minimum, 2 * len(self._buckets))
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
 
 def by_prefix(session: Session, prefix: str) -> PartnerKey | None:

@@ -29,7 +29,14 @@ SettingsDep = Annotated[Settings, Depends(app_settings)]
 
 
 def assessor_of(request: Request) -> Assessor:
-    return assessor_for(settings_of(request).reference_data_dir)
+    """``assessor_for`` the app's reference data, kept on ``app.state`` once found: a plain
+    read for each call, where the settings and the cache's key (a Path) cost a few µs on the
+    API's busiest route."""
+    state = request.app.state
+    assessor: Assessor | None = getattr(state, "assessor", None)
+    if assessor is None:
+        assessor = state.assessor = assessor_for(settings_of(request).reference_data_dir)
+    return assessor
 
 
 async def get_assessor(request: Request) -> Assessor:

@@ -100,8 +100,20 @@ def request_state(scope: Scope) -> dict[str, Any]:
     return state
 
 
-def on_response_start(send: Send, edit: Callable[[RawHeaders], None]) -> Send:
-    """``send`` that lets ``edit`` change the response's headers before they go out."""
+HEADER_EDITS = "response_header_edits"
+"""Scope key of the edits the middlewares ask for, applied by ``SecurityHeadersMiddleware``."""
+
+
+def on_response_start(scope: Scope, send: Send, edit: Callable[[RawHeaders], None]) -> Send:
+    """``send`` that lets ``edit`` change the response's headers before they go out. Under
+    ``SecurityHeadersMiddleware``, which wraps every response, the edit is handed to it rather
+    than wrapping ``send`` once more: one wrapper per response however many layers edit (each
+    wrapper is a coroutine call per message). The edits run innermost first, as nested wrappers
+    would."""
+    edits: list[Callable[[RawHeaders], None]] | None = scope.get(HEADER_EDITS)
+    if edits is not None:
+        edits.append(edit)
+        return send
 
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -147,23 +159,31 @@ class LocaleMiddleware:
             set_default(headers, b"content-language", language)
             headers.append((b"vary", b"Accept-Language, Cookie"))
 
-        await self.app(scope, receive, on_response_start(send, edit))
+        await self.app(scope, receive, on_response_start(scope, send, edit))
 
 
 _CSP = CONTENT_SECURITY_POLICY.encode("latin-1")
 
 
 def _security_headers(headers: RawHeaders) -> None:
-    if not has_header(headers, b"content-security-policy"):
+    present = {key for key, _ in headers}
+    if b"content-security-policy" not in present:
         # A route that sets its own policy (the embed, which partners may frame) decides
         # framing with frame-ancestors; everything else is never framed.
         headers.append((b"content-security-policy", _CSP))
-        set_default(headers, b"x-frame-options", b"DENY")
-    set_default(headers, b"x-content-type-options", b"nosniff")
-    set_default(headers, b"referrer-policy", b"same-origin")
+        if b"x-frame-options" not in present:
+            headers.append((b"x-frame-options", b"DENY"))
+    if b"x-content-type-options" not in present:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    if b"referrer-policy" not in present:
+        headers.append((b"referrer-policy", b"same-origin"))
 
 
 class SecurityHeadersMiddleware:
+    """The security headers on every response, and the other layers' header edits
+    (``on_response_start``): the one layer that wraps ``send``. Outermost, so that responses
+    the other layers make themselves (the API's 401 and 429) get them too."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -171,7 +191,18 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, on_response_start(send, _security_headers))
+        edits: list[Callable[[RawHeaders], None]] = []
+        scope[HEADER_EDITS] = edits
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = response_headers(message)
+                for edit in reversed(edits):
+                    edit(headers)
+                _security_headers(headers)
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 def _vary_on_encoding(headers: RawHeaders) -> None:
@@ -192,7 +223,7 @@ class CompressionMiddleware:
         if scope["type"] == "http" and "gzip" not in (
             request_header(scope, b"accept-encoding") or ""
         ):
-            await self.app(scope, receive, on_response_start(send, _vary_on_encoding))
+            await self.app(scope, receive, on_response_start(scope, send, _vary_on_encoding))
             return
         await self.gzip(scope, receive, send)
 
@@ -237,7 +268,7 @@ class CsrfMiddleware:
             return
         # a token_urlsafe needs no quoting: the header is what set_cookie would write
         cookie = (self._cookie_name, self._cookie_before + issued.encode() + self._cookie_after)
-        await self.app(scope, receive, on_response_start(send, lambda h: h.append(cookie)))
+        await self.app(scope, receive, on_response_start(scope, send, lambda h: h.append(cookie)))
 
     @staticmethod
     def _allowed(request: HTTPConnection) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -123,6 +124,30 @@ async def test_errors_are_problem_json_with_pointers_in_the_callers_language(
     )
     assert not_an_object.status_code == 400
     assert not_an_object.headers["content-type"] == "application/problem+json"
+
+
+async def test_bodies_read_as_json_reads_them(api: httpx.AsyncClient) -> None:
+    """The score reads bodies with orjson and hands what it refuses to ``json.loads``: the
+    bodies only the latter reads still score, and what neither reads is a 400, never a 500."""
+    answers = PERSONAS["classiques"][0].answers
+    plain = await api.post("/api/v1/score", json=answers)
+    assert plain.status_code == 200
+    json_type = {"content-type": "application/json"}
+    utf16 = await api.post(
+        "/api/v1/score", content=json.dumps(answers).encode("utf-16"), headers=json_type
+    )
+    assert (utf16.status_code, utf16.json()["cluster"]) == (200, plain.json()["cluster"])
+    for value in ("NaN", str(2**70), "1e400"):
+        body = json.dumps(answers)[:-1] + f', "nps_value": {value}}}'
+        response = await api.post("/api/v1/score", content=body.encode(), headers=json_type)
+        assert response.status_code == 422, value
+        (error,) = response.json()["errors"]
+        assert error["pointer"] == "/nps_value"
+        assert error["code"] == ("out_of_range" if value == str(2**70) else "wrong_type")
+    for unreadable in (b"[" * 100_000 + b"]" * 100_000, b"\xff{}", b'{"a": 1} x'):
+        response = await api.post("/api/v1/score", content=unreadable, headers=json_type)
+        assert response.status_code == 400
+        assert response.headers["content-type"] == "application/problem+json"
 
 
 async def test_a_retried_post_with_the_same_idempotency_key_stores_one_assessment(

@@ -1,0 +1,131 @@
+"""The API's route class calls an endpoint of the Request alone as it is, and leaves every
+other endpoint to FastAPI: nothing an endpoint declares (parameters, dependencies, a router's
+or an inclusion's dependencies, a response model) is ever skipped. ``add_routes`` puts the
+routers' routes in the app's own list, the same routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.testclient import TestClient
+from starlette.responses import PlainTextResponse, Response
+
+from app.api.routing import ApiRoute
+from app.web.main import add_routes
+
+pytestmark = pytest.mark.integration
+
+
+def refuse() -> None:
+    raise HTTPException(status_code=403, detail="refused by a dependency")
+
+
+class Boom(Exception):
+    pass
+
+
+async def plain(request: Request) -> Response:
+    return PlainTextResponse(f"plain {request.method}")
+
+
+async def failing(request: Request) -> Response:
+    raise Boom
+
+
+async def with_query(request: Request, n: int) -> Response:
+    return PlainTextResponse(f"n={n}")
+
+
+async def returns_dict(request: Request) -> dict[str, Any]:
+    return {"ok": True}
+
+
+def synchronous(request: Request) -> Response:
+    return PlainTextResponse("sync")
+
+
+def _app(router: APIRouter, **include: Any) -> TestClient:
+    app = FastAPI()
+
+    @app.exception_handler(Boom)
+    async def boom(request: Request, exc: Boom) -> Response:
+        return PlainTextResponse("handled", status_code=418)
+
+    if include:
+        app.include_router(router, **include)
+    else:
+        add_routes(app, router)
+    return TestClient(app)
+
+
+def _handler_is_endpoint(router: APIRouter, path: str) -> bool:
+    route = next(r for r in router.routes if getattr(r, "path", None) == path)
+    assert isinstance(route, ApiRoute)
+    return route.get_route_handler() is route.endpoint
+
+
+def test_an_endpoint_of_the_request_alone_is_called_as_it_is() -> None:
+    router = APIRouter(route_class=ApiRoute)
+    router.add_api_route("/plain", plain, methods=["POST"])
+    assert _handler_is_endpoint(router, "/plain")
+    response = _app(router).post("/plain")
+    assert (response.status_code, response.text) == (200, "plain POST")
+
+
+def test_its_exceptions_reach_the_app_handlers() -> None:
+    router = APIRouter(route_class=ApiRoute)
+    router.add_api_route("/failing", failing, methods=["GET"])
+    response = _app(router).get("/failing")
+    assert (response.status_code, response.text) == (418, "handled")
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "expected"),
+    [(with_query, "n=3"), (returns_dict, '{"ok":true}'), (synchronous, "sync")],
+)
+def test_other_endpoints_keep_fastapi_handling(endpoint: Any, expected: str) -> None:
+    router = APIRouter(route_class=ApiRoute)
+    router.add_api_route("/x", endpoint, methods=["GET"])
+    assert not _handler_is_endpoint(router, "/x")
+    client = _app(router)
+    response = client.get("/x", params={"n": "3"})
+    assert (response.status_code, response.text) == (200, expected)
+    if endpoint is with_query:  # FastAPI still validates the parameter
+        assert client.get("/x", params={"n": "three"}).status_code == 422
+
+
+def test_a_dependency_of_the_router_or_the_route_is_not_skipped() -> None:
+    router = APIRouter(route_class=ApiRoute, dependencies=[Depends(refuse)])
+    router.add_api_route("/plain", plain, methods=["POST"])
+    other = APIRouter(route_class=ApiRoute)
+    other.add_api_route("/plain", plain, methods=["POST"], dependencies=[Depends(refuse)])
+    for declared in (router, other):
+        assert not _handler_is_endpoint(declared, "/plain")
+        assert _app(declared).post("/plain").status_code == 403
+
+
+def test_a_dependency_added_at_inclusion_is_not_skipped() -> None:
+    router = APIRouter(route_class=ApiRoute)
+    router.add_api_route("/plain", plain, methods=["POST"])
+    response = _app(router, dependencies=[Depends(refuse)]).post("/plain")
+    assert response.status_code == 403
+    assert _app(router, prefix="/p").post("/p/plain").text == "plain POST"
+
+
+def test_add_routes_keeps_prefixes_order_and_the_schema() -> None:
+    first = APIRouter(prefix="/v1", tags=["v1"], route_class=ApiRoute)
+    first.add_api_route("/plain", plain, methods=["POST"], summary="Plain")
+    second = APIRouter(include_in_schema=False)
+    second.add_api_route("/v1/plain", synchronous, methods=["POST"])  # shadowed by the first
+    second.add_api_route("/sync", synchronous, methods=["GET"])
+    app = FastAPI()
+    add_routes(app, first, second)
+    client = TestClient(app)
+    assert client.post("/v1/plain").text == "plain POST"
+    assert client.get("/sync").text == "sync"
+    paths = client.get("/openapi.json").json()["paths"]
+    assert set(paths) == {"/v1/plain"}
+    operation = paths["/v1/plain"]["post"]
+    assert (operation["summary"], operation["tags"]) == ("Plain", ["v1"])
