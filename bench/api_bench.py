@@ -523,6 +523,17 @@ def run(args: argparse.Namespace) -> int:
     ratio = medians["score"][0] / medians["bare"][0]
     verdict = "met" if ratio >= GOAL else "not met"
     print(f"\nratio score/bare (requests/s): {ratio:.2f}  (goal >= {GOAL}: {verdict})")
+    # each round's score beside the bare run right after it: the VM's speed drifts over
+    # minutes, so these show how much of the spread is the machine's
+    pairs = [
+        s.requests_per_second / b.requests_per_second
+        for s, b in zip(results["score"], results["bare"], strict=True)
+    ]
+    print(
+        "ratio per round: "
+        + " · ".join(f"{r:.2f}" for r in pairs)
+        + f"  (median {statistics.median(pairs):.2f})"
+    )
 
     failed = False
     for name, runs in results.items():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from app.core.errors import DomainError
 from app.core.questionnaire import CHANNEL_NAMES, ORIENTATION_QUESTIONS, QUESTIONNAIRE, Question
@@ -279,26 +279,28 @@ def _check_value(question: Question, value: object) -> tuple[AnswerValue | None,
     if kind == "single":
         if not isinstance(value, str):
             return None, _wrong_type(question)
-        if value not in question.option_ids():
+        known = question.known_option(value)
+        if known is None:
             return None, _error(question.id, "invalid_option")
-        return value, None
+        return known, None
     if kind == "multiple":
         if isinstance(value, str) or not isinstance(value, list | tuple):
             return None, _wrong_type(question)
         if not all(isinstance(v, str) for v in value):
             return None, _wrong_type(question)
-        if any(v not in question.option_ids() for v in value):
+        chosen = [question.known_option(v) for v in value]
+        if None in chosen:
             return None, _error(question.id, "invalid_option")
-        if len(set(value)) != len(value):
+        if len(set(chosen)) != len(chosen):
             return None, _error(question.id, "duplicate_option")
         exclusive = question.exclusive_option
-        if exclusive and exclusive in value and len(value) > 1:
+        if exclusive and exclusive in chosen and len(chosen) > 1:
             label = question.option(exclusive).label
             return None, _error(
                 question.id, "exclusive_option", option_fr=label.fr, option_en=label.en
             )
         order = question.option_ids()
-        return tuple(sorted(value, key=order.index)), None
+        return tuple(sorted(cast(list[str], chosen), key=order.index)), None
     # scale, percent, integer: whole numbers (booleans are not numbers here)
     if kind == "percent" and question.allow_unknown and value == DONT_KNOW:
         return DONT_KNOW, None

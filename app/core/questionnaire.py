@@ -80,6 +80,17 @@ class Question:
         # validation reads them for every choice answered
         return tuple(o.id for o in self.options)
 
+    def known_option(self, value: str) -> str | None:
+        """The option id equal to ``value``, as this definition holds it, or None. Validation
+        keeps that object rather than the caller's equal string: every answer then shares the
+        definition's strings, whose hashes are computed once, and the core's remembered keys
+        compare them by identity."""
+        return self._options_by_id.get(value)
+
+    @cached_property
+    def _options_by_id(self) -> dict[str, str]:
+        return {o.id: o.id for o in self.options}
+
     def option(self, option_id: str) -> Option:
         for candidate in self.options:
             if candidate.id == option_id:
