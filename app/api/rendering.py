@@ -28,7 +28,8 @@ def loads_json(body: bytes) -> Any:
     mark, UTF-16 and UTF-32) goes to ``json.loads``, so those read as before. The one value
     orjson reads differently is an integer past 64 bits, as a float: the validation refuses
     both alike (out of range, or the wrong type). Nesting too deep for ``json.loads`` (a
-    RecursionError) is no JSON either."""
+    RecursionError) and a number of more than 4,300 digits (Python's limit on converting
+    them) are no JSON either."""
     if not body:
         return None
     try:
@@ -37,5 +38,5 @@ def loads_json(body: bytes) -> Any:
         pass
     try:
         return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, too many digits
         return None

@@ -14,7 +14,7 @@ from app.core.text import t
 from app.core.vocabulary import Locale
 from app.services.result_payload import errors_payload
 from app.web.i18n import parse_locale
-from app.web.middleware import API_PREFIX
+from app.web.middleware import API_PREFIX, add_security_headers
 from app.web.templating import render
 
 
@@ -133,11 +133,16 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     # never a stack trace for a user: the page says what happened and that nothing is lost
+    response: Response
     if request.url.path.startswith(API_PREFIX):
-        return problem(request, 500, SERVER_ERROR)
-    if not _wants_html(request):
-        return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
-    return _page(request, 500)
+        response = problem(request, 500, SERVER_ERROR)
+    elif not _wants_html(request):
+        response = JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+    else:
+        response = _page(request, 500)
+    # Starlette sends this from outside every middleware: the security headers are added here
+    add_security_headers(response.raw_headers)
+    return response
 
 
 def _page(request: Request, status: int) -> HTMLResponse:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from sqlmodel import Session
 
 from app.api import v1 as api_v1
 from app.api.openapi import DESCRIPTION, add_response_examples
 from app.api.partner import ApiGateMiddleware
+from app.api.routing import add_api_routes
 from app.services import drafts
 from app.services.assessment_service import assessor_for
 from app.settings import Settings, get_settings
@@ -71,34 +72,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         anonymous_rate=settings.anonymous_api_rate_per_minute,
     )
     app.add_middleware(SecurityHeadersMiddleware)
-    # the API first: no other route matches /api/, and each request then tries two routes,
-    # not the whole site's, before it finds its own
-    add_routes(
-        app,
-        api_v1.router,
-        static.router,
-        health.router,
-        pages.router,
-        assessment.router,
-        results.router,
-        embed.router,
-        workspaces.router,
-        api_docs.router,
-    )
+    # the API first, in the app's own list (add_api_routes): no other route matches /api/
+    add_api_routes(app, api_v1.router)
+    app.include_router(static.router)
+    app.include_router(health.router)
+    app.include_router(pages.router)
+    app.include_router(assessment.router)
+    app.include_router(results.router)
+    app.include_router(embed.router)
+    app.include_router(workspaces.router)
+    app.include_router(api_docs.router)
     errors.register(app)
     add_response_examples(app, lambda: assessor_for(settings.reference_data_dir))
     return app
-
-
-def add_routes(app: FastAPI, *routers: APIRouter) -> None:
-    """``app.include_router(router)`` for each, with the routers' own routes put in the app's
-    list. A router's prefix, tags, dependencies and route class are applied to its routes as
-    they are declared, so with no options at inclusion the routes are the same. But in recent
-    FastAPI (0.165 here) an included router stays a router of its own, matched again on each
-    request below the app's: that cost POST /api/v1/score about 18 µs a call, near a tenth of
-    it (docs/BENCHMARKS.md)."""
-    for router in routers:
-        app.router.routes.extend(router.routes)
 
 
 app = create_app()

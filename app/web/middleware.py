@@ -165,7 +165,7 @@ class LocaleMiddleware:
 _CSP = CONTENT_SECURITY_POLICY.encode("latin-1")
 
 
-def _security_headers(headers: RawHeaders) -> None:
+def add_security_headers(headers: RawHeaders) -> None:
     present = {key for key, _ in headers}
     if b"content-security-policy" not in present:
         # A route that sets its own policy (the embed, which partners may frame) decides
@@ -180,9 +180,11 @@ def _security_headers(headers: RawHeaders) -> None:
 
 
 class SecurityHeadersMiddleware:
-    """The security headers on every response, and the other layers' header edits
-    (``on_response_start``): the one layer that wraps ``send``. Outermost, so that responses
-    the other layers make themselves (the API's 401 and 429) get them too."""
+    """The security headers, and the other layers' header edits (``on_response_start``): the
+    one layer that wraps ``send``. Outermost of the app's middleware, so that responses the
+    other layers make themselves (the API's 401 and 429) get them too. A 500 from an unhandled
+    error is sent by Starlette's ServerErrorMiddleware, outside every middleware: its handler
+    (``app.web.errors.server_error``) adds the security headers itself, and nothing else."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -199,7 +201,7 @@ class SecurityHeadersMiddleware:
                 headers = response_headers(message)
                 for edit in reversed(edits):
                     edit(headers)
-                _security_headers(headers)
+                add_security_headers(headers)
             await send(message)
 
         await self.app(scope, receive, sending)

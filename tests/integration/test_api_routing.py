@@ -1,7 +1,8 @@
 """The API's route class calls an endpoint of the Request alone as it is, and leaves every
 other endpoint to FastAPI: nothing an endpoint declares (parameters, dependencies, a router's
-or an inclusion's dependencies, a response model) is ever skipped. ``add_routes`` puts the
-routers' routes in the app's own list, the same routes."""
+or an inclusion's dependencies, a response model) is ever skipped. ``add_api_routes`` puts a
+router's routes in the app's own list: the same routes, answering to the app's dependency
+overrides as included ones do."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.testclient import TestClient
 from starlette.responses import PlainTextResponse, Response
 
-from app.api.routing import ApiRoute
-from app.web.main import add_routes
+from app.api.routing import ApiRoute, add_api_routes
 
 pytestmark = pytest.mark.integration
 
@@ -56,7 +56,7 @@ def _app(router: APIRouter, **include: Any) -> TestClient:
     if include:
         app.include_router(router, **include)
     else:
-        add_routes(app, router)
+        add_api_routes(app, router)
     return TestClient(app)
 
 
@@ -114,18 +114,43 @@ def test_a_dependency_added_at_inclusion_is_not_skipped() -> None:
     assert _app(router, prefix="/p").post("/p/plain").text == "plain POST"
 
 
-def test_add_routes_keeps_prefixes_order_and_the_schema() -> None:
-    first = APIRouter(prefix="/v1", tags=["v1"], route_class=ApiRoute)
-    first.add_api_route("/plain", plain, methods=["POST"], summary="Plain")
-    second = APIRouter(include_in_schema=False)
-    second.add_api_route("/v1/plain", synchronous, methods=["POST"])  # shadowed by the first
-    second.add_api_route("/sync", synchronous, methods=["GET"])
+def test_add_api_routes_keeps_prefixes_order_and_the_schema() -> None:
+    router = APIRouter(prefix="/v1", tags=["v1"], route_class=ApiRoute)
+    router.add_api_route("/plain", plain, methods=["POST"], summary="Plain")
+    router.add_api_route("/plain", synchronous, methods=["POST"], include_in_schema=False)
+    router.add_api_route("/sync", synchronous, methods=["GET"], include_in_schema=False)
     app = FastAPI()
-    add_routes(app, first, second)
+    add_api_routes(app, router)
     client = TestClient(app)
-    assert client.post("/v1/plain").text == "plain POST"
-    assert client.get("/sync").text == "sync"
+    assert client.post("/v1/plain").text == "plain POST"  # the first declared wins
+    assert client.get("/v1/sync").text == "sync"
     paths = client.get("/openapi.json").json()["paths"]
     assert set(paths) == {"/v1/plain"}
     operation = paths["/v1/plain"]["post"]
     assert (operation["summary"], operation["tags"]) == ("Plain", ["v1"])
+
+
+def real_value() -> str:
+    return "real"
+
+
+async def reads_a_dependency(request: Request, value: str = Depends(real_value)) -> Response:
+    return PlainTextResponse(value)
+
+
+def test_each_app_gets_its_own_routes_with_its_dependency_overrides() -> None:
+    router = APIRouter(route_class=ApiRoute)
+    router.add_api_route("/value", reads_a_dependency, methods=["GET"])
+    first, second = FastAPI(), FastAPI()
+    add_api_routes(first, router)
+    add_api_routes(second, router)
+    first.dependency_overrides[real_value] = lambda: "override"
+    assert TestClient(first).get("/value").text == "override"
+    assert TestClient(second).get("/value").text == "real"
+
+
+def test_add_api_routes_serves_api_routes_only() -> None:
+    router = APIRouter()
+    router.add_api_route("/sync", synchronous, methods=["GET"])
+    with pytest.raises(TypeError):
+        add_api_routes(FastAPI(), router)

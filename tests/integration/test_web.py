@@ -5,7 +5,9 @@ import re
 import httpx
 import pytest
 
+from app.settings import Settings
 from app.web.i18n import from_accept_language, translations
+from app.web.main import create_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
@@ -168,3 +170,25 @@ async def test_every_page_renders_in_both_languages(client: httpx.AsyncClient, l
         response = await client.get(f"{path}?lang={lang}", headers={"Accept": "text/html"})
         assert response.status_code == 200, (path, response.text[:300])
         assert f'<html lang="{lang}">' in response.text
+
+
+async def test_a_server_error_carries_the_security_headers(settings: Settings) -> None:
+    """Starlette sends a 500 from outside every middleware; its handler adds the headers."""
+    app = create_app(settings)
+
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/boom", boom)
+    app.add_api_route("/api/v1/boom", boom)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        page = await http.get("/boom", headers={"accept": "text/html"})
+        api = await http.get("/api/v1/boom")
+    assert api.headers["content-type"] == "application/problem+json"
+    for response in (page, api):
+        assert response.status_code == 500
+        assert "a bug" not in response.text
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
