@@ -282,7 +282,9 @@ class Comparator:
         self._sectors: dict[str, SectorBenchmark] = {}
         for key, sector in benchmarks.sectors.items():
             self._sectors[key] = sector
-        self._rows: dict[tuple[object, ...], KpiComparison] = {}
+        # by cluster and sector, then by the row's place in the plan and its one answer
+        self._rows: dict[tuple[Cluster, str | None], dict[tuple[object, ...], KpiComparison]] = {}
+        self._remembered = 0
         # the rows in the order a result lists them: (kind, channel whose opening it needs,
         # the question that opens it, the one answer it depends on besides the cluster and the
         # sector; None: the orientation score)
@@ -305,24 +307,29 @@ class Comparator:
         shared by the results that need it (rows are immutable)."""
         sector_id = answers.choice("sector")
         rows: list[KpiComparison] = []
-        memo = self._rows
         context = (cluster, sector_id)
+        memo = self._rows.get(context)
+        if memo is None:
+            memo = {}
+            if self._remembered < _MEMO_LIMIT:
+                self._rows[context] = memo
         work: _Work | None = None
         get = answers.getter
-        for kind, channel, opened_by, question in self._plan:
+        for place, (kind, channel, opened_by, question) in enumerate(self._plan):
             if opened_by is not None and get(opened_by) is not True:
                 continue
             if kind == "nps" and "nps" not in answers.selected("satisfaction_indicators"):
                 continue
             value: object = answers.orientation_score if question is None else get(question)
-            key = (kind, channel, context, value.__class__, value)
+            key = (place, value.__class__, value)
             row = memo.get(key)
             if row is None:
                 if work is None:
                     work = self._work(answers, cluster, sector_id)
                 row = self._row(kind, channel, answers, work)
-                if len(memo) < _MEMO_LIMIT:
+                if self._remembered < _MEMO_LIMIT:
                     memo[key] = row
+                    self._remembered += 1
             rows.append(row)
         return tuple(rows)
 

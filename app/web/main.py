@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from sqlmodel import Session
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        **telemetry_options(settings),
     )
     app.state.settings = settings  # read through deps.settings_of (SettingsDep and the API)
     # the last added runs first: the security headers wrap everything, the API's refusals
@@ -85,6 +88,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.register(app)
     add_response_examples(app, lambda: assessor_for(settings.reference_data_dir))
     return app
+
+
+def telemetry_options(settings: Settings) -> dict[str, Any]:
+    """FastAPI's native OpenTelemetry, on or off as ``settings.opentelemetry`` says (a FastAPI
+    without it takes no option)."""
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    on = settings.opentelemetry
+    return {"telemetry": {"tracing": on, "metrics": on, "logs": on}}
 
 
 app = create_app()

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import inspect
 import re
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.settings import Settings
 from app.web.i18n import from_accept_language, translations
-from app.web.main import create_app
+from app.web.main import create_app, telemetry_options
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
@@ -192,3 +194,12 @@ async def test_a_server_error_carries_the_security_headers(settings: Settings) -
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_fastapi_opentelemetry_follows_the_setting(settings: Settings) -> None:
+    supported = "telemetry" in inspect.signature(FastAPI.__init__).parameters
+    for on in (False, True):
+        options = telemetry_options(settings.model_copy(update={"opentelemetry": on}))
+        expected = {"telemetry": {"tracing": on, "metrics": on, "logs": on}} if supported else {}
+        assert options == expected
+        assert create_app(settings.model_copy(update={"opentelemetry": on})).title
