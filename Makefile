@@ -54,7 +54,7 @@ bench-scale: install
 # pool of 1,000 distinct answer sets (~3 minutes; installs wrk with apt when run as root).
 # Figures in docs/BENCHMARKS.md.
 bench-api: install
-	$(BIN)/python bench/api_bench.py --rounds 5
+	$(BIN)/python bench/api_bench.py --rounds 8 --duration 10
 
 # The server is SIGKILLed and restarted while clients submit: every acknowledged submission
 # must be there, intact (also run, smaller, by tests/integration/test_fault_kill.py).

@@ -111,8 +111,12 @@ def add_api_routes(app: FastAPI, router: APIRouter) -> None:
     """``app.include_router(router)`` for a router of ``ApiRoute`` routes, with no options at
     inclusion and no lifespan of its own: a router's prefix, tags, responses, dependencies and
     route class are applied to its routes as they are declared, so the app gets the same
-    routes, each a copy of its own (``ApiRoute.served_by``)."""
+    routes, each a copy of its own (``ApiRoute.served_by``). They go first in the app's list,
+    before FastAPI's /openapi.json route too: an API call then tries only the API's routes (the
+    schema lists the routes in their own order, and no other route matches /api/)."""
+    served = []
     for route in router.routes:
         if not isinstance(route, ApiRoute):
             raise TypeError(f"{route!r}: add_api_routes serves ApiRoute routes only")
-        app.router.routes.append(route.served_by(app))
+        served.append(route.served_by(app))
+    app.router.routes[:0] = served

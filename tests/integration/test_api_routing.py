@@ -123,6 +123,11 @@ def test_add_api_routes_keeps_prefixes_order_and_the_schema() -> None:
     add_api_routes(app, router)
     client = TestClient(app)
     assert client.post("/v1/plain").text == "plain POST"  # the first declared wins
+    assert [getattr(r, "path", None) for r in app.routes][:3] == [
+        "/v1/plain",
+        "/v1/plain",
+        "/v1/sync",
+    ]
     assert client.get("/v1/sync").text == "sync"
     paths = client.get("/openapi.json").json()["paths"]
     assert set(paths) == {"/v1/plain"}
