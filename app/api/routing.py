@@ -9,7 +9,8 @@ Exceptions, exception handlers and the OpenAPI schema are the same either way: t
 the handler or in the route's definition. What such a route does without: FastAPI's own
 telemetry spans (``FastAPI(telemetry=...)``, which this app does not turn on), and the
 conversion of a returned value that is not a Response (mypy holds the endpoint to its declared
-Response).
+Response). Included the usual way (``include_router``, which may add dependencies), the routes
+are served by what FastAPI builds for the inclusion: slower, never wrong.
 
 ``add_api_routes``: the router's routes in the app's own list rather than an included router,
 which recent FastAPI (0.165 here) matches again below the app's on every request (about 18 µs
@@ -21,33 +22,15 @@ from __future__ import annotations
 import copy
 import inspect
 import typing
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi import routing as fastapi_routing
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.routing import request_response as fastapi_request_response
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import request_response
-
-Handler = Callable[[Request], Coroutine[Any, Any, Response]]
-
-
-def _effective_dependant(route: APIRoute) -> Dependant:
-    """The route's dependant as included: a router included with dependencies gives its routes
-    a dependant of their own, which FastAPI passes to ``get_route_handler`` in a context
-    variable (private; when it is gone, the route's own dependant is read, and
-    ``tests/integration/test_api_routing.py`` fails if that misses an included dependency)."""
-    context_var = getattr(fastapi_routing, "_effective_route_context_var", None)
-    context = context_var.get() if context_var is not None else None
-    if context is not None and getattr(context, "original_route", None) is route:
-        dependant = getattr(context, "dependant", None)
-        if isinstance(dependant, Dependant):
-            return dependant
-    return route.dependant
 
 
 def takes_only_the_request(dependant: Dependant, endpoint: Callable[..., Any]) -> bool:
@@ -81,19 +64,14 @@ def takes_only_the_request(dependant: Dependant, endpoint: Callable[..., Any]) -
 class ApiRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
         super().__init__(path, endpoint, **options)
-        self._plain = takes_only_the_request(self.dependant, endpoint) and not options.get(
-            "max_body_size"
+        self.served_plainly = takes_only_the_request(self.dependant, endpoint) and not (
+            options.get("max_body_size")
         )
-        if self._plain:
-            # served as Starlette serves a plain Route: FastAPI's wrapper adds two exit stacks
-            # for dependencies with yield, which such an endpoint cannot have
+        if self.served_plainly:
+            # as Starlette serves a plain Route: FastAPI's wrapper adds two exit stacks for
+            # dependencies with yield, and its handler reads parameters, solves dependencies and
+            # applies a response model, none of which such an endpoint has
             self.app = request_response(endpoint)
-
-    def get_route_handler(self) -> Handler:
-        if takes_only_the_request(_effective_dependant(self), self.endpoint):
-            endpoint: Handler = self.endpoint
-            return endpoint
-        return super().get_route_handler()
 
     def served_by(self, app: FastAPI) -> ApiRoute:
         """A copy of the route for ``app``'s own list of routes, answering to the app's
@@ -102,7 +80,7 @@ class ApiRoute(APIRoute):
             raise ValueError(f"{self.path}: add_api_routes cannot keep a route's own body limit")
         route = copy.copy(self)
         route.dependency_overrides_provider = app
-        if not self._plain:
+        if not self.served_plainly:
             route.app = fastapi_request_response(route.get_route_handler())
         return route
 

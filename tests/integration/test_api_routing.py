@@ -60,16 +60,16 @@ def _app(router: APIRouter, **include: Any) -> TestClient:
     return TestClient(app)
 
 
-def _handler_is_endpoint(router: APIRouter, path: str) -> bool:
+def _served_plainly(router: APIRouter, path: str) -> bool:
     route = next(r for r in router.routes if getattr(r, "path", None) == path)
     assert isinstance(route, ApiRoute)
-    return route.get_route_handler() is route.endpoint
+    return route.served_plainly
 
 
 def test_an_endpoint_of_the_request_alone_is_called_as_it_is() -> None:
     router = APIRouter(route_class=ApiRoute)
     router.add_api_route("/plain", plain, methods=["POST"])
-    assert _handler_is_endpoint(router, "/plain")
+    assert _served_plainly(router, "/plain")
     response = _app(router).post("/plain")
     assert (response.status_code, response.text) == (200, "plain POST")
 
@@ -88,7 +88,7 @@ def test_its_exceptions_reach_the_app_handlers() -> None:
 def test_other_endpoints_keep_fastapi_handling(endpoint: Any, expected: str) -> None:
     router = APIRouter(route_class=ApiRoute)
     router.add_api_route("/x", endpoint, methods=["GET"])
-    assert not _handler_is_endpoint(router, "/x")
+    assert not _served_plainly(router, "/x")
     client = _app(router)
     response = client.get("/x", params={"n": "3"})
     assert (response.status_code, response.text) == (200, expected)
@@ -102,7 +102,7 @@ def test_a_dependency_of_the_router_or_the_route_is_not_skipped() -> None:
     other = APIRouter(route_class=ApiRoute)
     other.add_api_route("/plain", plain, methods=["POST"], dependencies=[Depends(refuse)])
     for declared in (router, other):
-        assert not _handler_is_endpoint(declared, "/plain")
+        assert not _served_plainly(declared, "/plain")
         assert _app(declared).post("/plain").status_code == 403
 
 
