@@ -38,8 +38,10 @@ work with a lower limit per address.
 {snippet}
 ```
 
-No other origin may frame it. The embedded questionnaire needs no cookie; the result appears
-in the frame with its share link and private link, which open on our site.
+No other origin may frame it. The script lets the frame grow with the page inside it. The
+embedded questionnaire needs no cookie; one partitioned cookie brings the frame back to an
+unfinished questionnaire when your page is reloaded. The result appears in the frame with its
+share link and private link, which open on our site.
 """.format(snippet=embed_snippet("<key prefix>"))
 
 EXAMPLE_BASE = "https://benchmark.example"

@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             if new.record.origins:
                 print(
-                    "To embed the assessment on those origins (replace BENCHMARK-HOST):\n"
-                    + partners.embed_snippet(new.record.prefix),
+                    "To embed the assessment on those origins (replace each BENCHMARK-HOST with "
+                    "this site's address):\n" + partners.embed_snippet(new.record.prefix),
                     file=sys.stderr,
                 )
             return 0

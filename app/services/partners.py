@@ -15,11 +15,22 @@ from app.storage.tables import PartnerKey, now
 
 
 def embed_snippet(prefix: str, host: str = "https://BENCHMARK-HOST", lang: str = "fr") -> str:
-    """The HTML a partner pastes to show the questionnaire in its page."""
+    """The HTML a partner pastes to show the questionnaire in its page: the frame, and a few
+    lines that let it grow with the questionnaire (the framed page reports its height, see
+    app/static/js/embed.js; without them the frame keeps its first height and scrolls)."""
     return (
-        f'<iframe src="{host}/embed/{prefix}?lang={lang}"\n'
+        f'<iframe id="csmb-benchmark" src="{host}/embed/{prefix}?lang={lang}"\n'
         '        title="Baromètre de maturité du service client"\n'
-        '        style="width:100%;min-height:900px;border:0" loading="lazy"></iframe>'
+        '        style="width:100%;height:900px;border:0" loading="lazy"></iframe>\n'
+        "<script>\n"
+        '  addEventListener("message", function (event) {\n'
+        '    var frame = document.getElementById("csmb-benchmark");\n'
+        f'    if (event.origin === "{host}" && event.source === frame.contentWindow &&\n'
+        '        event.data && event.data.type === "csmb:height") {\n'
+        '      frame.style.height = Math.max(200, Number(event.data.height) || 0) + "px";\n'
+        "    }\n"
+        "  });\n"
+        "</script>"
     )
 
 

@@ -7,6 +7,14 @@ does, and the POSTs are protected by the same-origin checks of CsrfMiddleware (a
 would also need the draft's 128-bit token). The result opens in the frame with its two links,
 which leave the frame for our own site.
 
+Coming back after the partner's page reloads (which loads the frame's first URL again): the
+frame keeps one cookie, ``embed_draft``, naming its unfinished questionnaire. It is a
+partitioned cookie (CHIPS: ``Partitioned``, ``SameSite=None``, ``Secure``), the kind browsers
+keep for a frame per top-level site even when they block third-party cookies: only this
+partner's pages get it back, only for this partner's embed path, and it opens nothing the URL
+did not already. It is dropped when the questionnaire is finished or started again; the
+private link of the result is never in it. A browser that refuses it starts again, as before.
+
     /embed/<partner prefix>                          the first step
     /embed/<partner prefix>/<draft|new>/step/<id>    a step (GET shows it, POST submits it)
     /embed/<partner prefix>/done/<share>/<secret>    the result, just after completion
@@ -14,7 +22,7 @@ which leave the frame for our own site.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -30,6 +38,7 @@ from app.web.templating import render
 
 router = APIRouter(prefix="/embed/{partner}", include_in_schema=False)
 NEW = "new"
+DRAFT_COOKIE = "embed_draft"
 
 
 def embedding_partner(partner: str, session: SessionDep) -> PartnerKey:
@@ -54,6 +63,29 @@ def _step_url(partner: PartnerKey, draft: str, step_id: str, locale: str) -> str
     return f"/embed/{partner.prefix}/{draft}/step/{step_id}?lang={locale}"
 
 
+def _in_frame(partner: PartnerKey) -> dict[str, object]:
+    """What a framed page needs: the origins app/static/js/embed.js may tell its height to."""
+    return {
+        "embed": True,
+        "embed_origins": " ".join(o for o in partner.origins if partners.is_origin(o)),
+    }
+
+
+def _remember(response: Response, partner: PartnerKey, draft: Draft | None) -> Response:
+    """Sets (a draft) or drops (None) the frame's cookie naming its unfinished questionnaire."""
+    path = f"/embed/{partner.prefix}"
+    options: dict[str, Any] = {"path": path, "secure": True, "httponly": True, "samesite": "none"}
+    if draft is None:
+        response.delete_cookie(DRAFT_COOKIE, **options)
+    else:
+        lifetime = int(drafts.DRAFT_LIFETIME.total_seconds())
+        response.set_cookie(DRAFT_COOKIE, draft.token, max_age=lifetime, **options)
+    # the Partitioned attribute by hand: Starlette before 0.39 has no ``partitioned`` option
+    name, value = response.raw_headers[-1]
+    response.raw_headers[-1] = (name, value + b"; Partitioned")
+    return response
+
+
 def _go(url: str, partner: PartnerKey) -> Response:
     return _framed(RedirectResponse(url, status_code=303), partner)
 
@@ -73,9 +105,30 @@ def _step(step_id: str) -> FormStep:
 
 
 @router.get("", response_class=HTMLResponse)
-def start(partner: PartnerDep, locale: LocaleDep) -> Response:
-    first = questionnaire_flow.active_steps({})[0]
-    return _go(_step_url(partner, NEW, first.id, locale), partner)
+def start(
+    request: Request,
+    session: SessionDep,
+    partner: PartnerDep,
+    locale: LocaleDep,
+) -> Response:
+    """The snippet's URL: the unfinished questionnaire this frame remembers, at its first
+    step left to answer, or a new one (``restart=1``: a new one, and the old one forgotten;
+    any other value is no restart, not an error page in the partner's frame)."""
+    restart = request.query_params.get("restart") == "1"
+    draft = None if restart else drafts.load(session, request.cookies.get(DRAFT_COOKIE))
+    if draft is None:
+        first = questionnaire_flow.active_steps({})[0]
+        response = _go(_step_url(partner, NEW, first.id, locale), partner)
+        return _remember(response, partner, None) if DRAFT_COOKIE in request.cookies else response
+    raw = draft.answers
+    step = questionnaire_flow.first_incomplete(raw) or questionnaire_flow.active_steps(raw)[0]
+    return _go(_step_url(partner, draft.token, step.id, locale), partner)
+
+
+def _start_url(partner: PartnerKey, locale: str) -> str:
+    """A new questionnaire, forgetting the frame's unfinished one (expired, finished, or the
+    visitor chose to start again)."""
+    return f"/embed/{partner.prefix}?lang={locale}&restart=1"
 
 
 @router.get("/{token}/step/{step_id}", response_class=HTMLResponse)
@@ -90,14 +143,20 @@ def show_step(
     step = _step(step_id)
     draft = _draft(session, token)
     if isinstance(draft, str):  # expired, or already completed: start again
-        return start(partner, locale)
+        return _go(_start_url(partner, locale), partner)
     raw = draft.answers if draft else {}
     view = questionnaire_flow.view(step, raw)
     if not view.questions:
         target = view.next or questionnaire_flow.active_steps(raw)[0].id
         return _go(_step_url(partner, token, target, locale), partner)
     context = _step_context(view, raw, {}, draft, _step_url(partner, token, step.id, locale))
-    return _framed(render(request, "assessment_step.html", {**context, "embed": True}), partner)
+    page = render(request, "assessment_step.html", {**context, **_step_frame(partner, locale)})
+    # set again on each step: it expires with the draft, whose 30 days restart as it changes
+    return _framed(_remember(page, partner, draft) if draft else page, partner)
+
+
+def _step_frame(partner: PartnerKey, locale: str) -> dict[str, object]:
+    return {**_in_frame(partner), "embed_restart": _start_url(partner, locale)}
 
 
 @router.post("/{token}/step/{step_id}", response_class=HTMLResponse)
@@ -113,13 +172,14 @@ async def submit_step(
     step = _step(step_id)
     found = _draft(session, token)
     if isinstance(found, str):
-        return start(partner, locale)
+        return _go(_start_url(partner, locale), partner)
     outcome = await advance(request, session, step, found)
     draft = outcome.draft
     if outcome.errors:
         action = _step_url(partner, draft.token, step.id, locale)
         context = _step_context(outcome.view, draft.answers, outcome.errors, draft, action)
-        page = render(request, "assessment_step.html", {**context, "embed": True}, 422)
+        frame = _step_frame(partner, locale)
+        page = render(request, "assessment_step.html", {**context, **frame}, 422)
         return _framed(page, partner)
     if outcome.lang or outcome.to is not None:
         to = outcome.to or step.id
@@ -153,6 +213,7 @@ def done(
         "owner",
         share_url=f"{base}r/{share}",
         manage_url=f"{base}m/{secret}",
-        extra={"embed": True},
+        extra=_in_frame(partner),
     )
-    return _framed(page, partner)
+    # finished: the frame no longer comes back to it (nor could: the draft is gone)
+    return _framed(_remember(page, partner, None), partner)

@@ -45,8 +45,10 @@ API_PREFIX = "/api/"
 """The partner API: its own language rule and no cookie (``app.api.partner.ApiGateMiddleware``);
 the site's language and CSRF middleware leave it alone."""
 COOKIELESS_PREFIX = "/embed/"
-"""The embedded questionnaire sets no cookie: a frame on a partner's site would not get it back
-(SameSite, third-party cookie blocking), so the flow carries its state in its URLs instead."""
+"""The embedded questionnaire sets none of the site's cookies (CSRF, language): a frame on a
+partner's site would not get them back (SameSite, third-party cookie blocking), so the flow
+carries its state in its URLs instead. Its one cookie, partitioned, only brings the frame back
+to an unfinished questionnaire (app/web/embed.py)."""
 
 RawHeaders = list[tuple[bytes, bytes]]
 

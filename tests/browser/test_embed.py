@@ -1,10 +1,12 @@
 """The assessment embedded in a partner's page: two host pages on other localhost origins (a
 different site from 127.0.0.1, so the frame is a cross-site one, without our cookies), one
-allowed by the partner key and one not."""
+allowed by the partner key and one not. The host pages paste the embed snippet as the docs
+give it (``partners.embed_snippet``), its resizing script included."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,14 +16,24 @@ from sqlmodel import Session
 
 from app.services import partners
 from app.storage.db import engine_for
-from tests.browser.helpers import complete_questionnaire, core_cluster, on_result, persona
+from tests.browser.helpers import (
+    BACK,
+    assert_checked,
+    complete_questionnaire,
+    core_cluster,
+    current_step,
+    fill_step,
+    on_result,
+    persona,
+    submit,
+)
 
 
 class HostPages:
-    """A partner's site: one page that frames ``embed_url``."""
+    """A partner's site: one page with ``snippet`` in it."""
 
     def __init__(self) -> None:
-        self.embed_url = "about:blank"
+        self.snippet = ""
         host = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -29,8 +41,7 @@ class HostPages:
                 page = (
                     "<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
                     "<title>Partner</title></head><body><h1>Partner magazine</h1>"
-                    f"<iframe id='benchmark' src='{host.embed_url}' title='Benchmark' "
-                    "style='width:100%;height:900px;border:0'></iframe></body></html>"
+                    f"{host.snippet}<p id='after'>Partner footer</p></body></html>"
                 ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -61,8 +72,10 @@ def hosts(live_server: str, live_database_url: str) -> Iterator[tuple[HostPages,
     allowed, refused = HostPages(), HostPages()
     try:
         with Session(engine_for(live_database_url)) as session:
-            prefix = partners.create(session, "Magazine", [allowed.origin]).record.prefix
-        allowed.embed_url = refused.embed_url = f"{live_server}/embed/{prefix}?lang=fr"
+            # two origins, as a partner with a staging site has: the frame still grows
+            origins = [allowed.origin, "https://www.mag.example"]
+            prefix = partners.create(session, "Magazine", origins).record.prefix
+        allowed.snippet = refused.snippet = partners.embed_snippet(prefix, live_server, "fr")
         yield allowed, refused
     finally:
         allowed.close()
@@ -70,7 +83,7 @@ def hosts(live_server: str, live_database_url: str) -> Iterator[tuple[HostPages,
 
 
 def _frame(page: Page) -> Frame:
-    handle = page.wait_for_selector("iframe#benchmark")
+    handle = page.wait_for_selector("iframe#csmb-benchmark")
     assert handle is not None
     frame = handle.content_frame()
     assert frame is not None
@@ -85,7 +98,10 @@ def test_an_allowed_partner_page_frames_the_assessment_and_completes_it(
     errors: list[str] = []
     try:
         page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        # warnings too: a message posted to an origin that is not the page's is one
+        page.on(
+            "console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None
+        )
         page.goto(allowed.origin)
         frame = _frame(page)
         frame.wait_for_selector("form.step-form")
@@ -96,7 +112,7 @@ def test_an_allowed_partner_page_frames_the_assessment_and_completes_it(
         assert page.url.startswith(allowed.origin)  # the partner's page stayed where it was
         # the private link leaves the frame for our site, in a new tab
         assert frame.get_attribute("#manage-link", "target") == "_blank"
-        # no cookie was needed: the app's origin holds none readable by this frame's flow
+        # the site's own draft cookie was never set: the frame's flow runs on its URLs
         assert not [c for c in context.cookies() if c["name"] == "draft"]
         assert not [e for e in errors if "Refused" in e or "Content Security Policy" in e]
     finally:
@@ -118,5 +134,99 @@ def test_a_page_on_an_origin_the_partner_did_not_allow_is_refused(
         assert frame.locator("form.step-form").count() == 0
         assert not frame.url.startswith("http://127.0.0.1")  # an error page, not ours
         assert any("frame-ancestors" in m.text for m in messages), [m.text for m in messages]
+    finally:
+        context.close()
+
+
+def _frame_fits(page: Page, frame: Frame) -> float:
+    """Waits until the frame on the partner's page is as tall as the page inside it (the
+    snippet's script applied the height the frame reported); returns that height."""
+    deadline = time.monotonic() + 10
+    while True:
+        outer = page.eval_on_selector("#csmb-benchmark", "f => f.getBoundingClientRect().height")
+        inner = frame.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
+        if abs(outer - inner) <= 1:
+            return float(outer)
+        assert time.monotonic() < deadline, f"the frame stayed {outer}px for {inner}px of page"
+        page.wait_for_timeout(50)
+
+
+def test_the_frame_grows_and_shrinks_with_the_page_inside_it(
+    browser: Browser, hosts: tuple[HostPages, HostPages]
+) -> None:
+    allowed, _ = hosts
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(allowed.origin)
+        frame = _frame(page)
+        frame.wait_for_selector("form.step-form")
+        first = _frame_fits(page, frame)
+        assert first != 900  # the snippet's first height, replaced by the reported one
+        # nothing to scroll inside the frame: the partner's page scrolls instead
+        assert frame.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
+        # only our frame may set the height: a message from anywhere else is ignored
+        page.evaluate("window.postMessage({type: 'csmb:height', height: 321}, '*')")
+        page.wait_for_timeout(200)
+        assert page.eval_on_selector("#csmb-benchmark", "f => f.offsetHeight") == round(first)
+        complete_questionnaire(frame, persona("polyvalents", 0), start=False)
+        assert on_result(frame)
+        result = _frame_fits(page, frame)
+        assert result > first  # the result, with its charts and advice, is the longer page
+    finally:
+        context.close()
+
+
+def test_reloading_the_partner_page_comes_back_to_the_unfinished_questionnaire(
+    browser: Browser, hosts: tuple[HostPages, HostPages]
+) -> None:
+    allowed, _ = hosts
+    context = browser.new_context(locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(allowed.origin)
+        frame = _frame(page)
+        frame.wait_for_selector("form.step-form")
+        assert "/new/step/" in frame.url
+        answers = persona("classiques", 1)
+        first = current_step(frame)
+        answered = fill_step(frame, answers)
+        assert submit(frame) == 200
+        second = current_step(frame)
+        assert second != first
+        assert "/new/" not in frame.url
+        draft_url = frame.url
+        # what brings it back: one cookie, kept in this partner site's partition only
+        kept = [c for c in context.cookies() if c["name"] == "embed_draft"]
+        assert len(kept) == 1
+        assert kept[0].get("partitionKey") == allowed.origin.rsplit(":", 1)[0]
+
+        page.reload()  # the partner's page starts the frame at the first step again
+        frame = _frame(page)
+        frame.wait_for_url(draft_url)
+        assert current_step(frame) == second
+        assert submit(frame, BACK) == 200
+        assert current_step(frame) == first
+        assert_checked(frame, answers, answered)  # the answers given are still there
+
+        # starting again forgets the unfinished questionnaire: a reload stays on the new one
+        with frame.expect_navigation():
+            frame.click("#embed-restart")
+        assert "/new/step/" in frame.url
+        page.reload()
+        frame = _frame(page)
+        frame.wait_for_selector("form.step-form")
+        page.wait_for_timeout(300)  # time for a wrong redirect to happen
+        assert "/new/step/" in frame.url
+        assert "restart" not in frame.url
+
+        # a finished questionnaire is forgotten too: its private link is never kept
+        complete_questionnaire(frame, answers, start=False)
+        assert on_result(frame)
+        page.reload()
+        frame = _frame(page)
+        frame.wait_for_selector("form.step-form")
+        page.wait_for_timeout(300)
+        assert "/new/step/" in frame.url
     finally:
         context.close()

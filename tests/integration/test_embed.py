@@ -1,5 +1,6 @@
 """The embedded questionnaire: framed only by the partner's own origins, and complete without
-any cookie (a frame on another site does not get ours)."""
+any cookie (a frame on another site may not get ours); its one cookie, partitioned, only brings
+the frame back to its unfinished questionnaire."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.core.assessment import Assessor
 from app.services import partners
 from app.settings import Settings
 from app.storage.db import engine_for
+from app.web import embed
 from app.web.main import create_app
 from tests.journey import form_for
 from tests.personas import PERSONAS
@@ -44,6 +46,16 @@ def _frame_ancestors(response: httpx.Response) -> str:
     found = re.search(r"frame-ancestors ([^;]+)", policy)
     assert found is not None, policy
     return found.group(1).strip()
+
+
+def _assert_frame_cookie(cookie: str, partner: str) -> None:
+    """The embed's only cookie: its own name, partitioned per top-level site (CHIPS), sent to
+    this partner's embed path only, out of reach of scripts."""
+    name, _, attributes = cookie.partition(";")
+    assert name.startswith(f"{embed.DRAFT_COOKIE}=")
+    parts = {part.strip().lower() for part in attributes.split(";")}
+    assert {"partitioned", "secure", "httponly", "samesite=none"} <= parts
+    assert f"path=/embed/{partner}" in parts
 
 
 async def _walk(
@@ -90,8 +102,11 @@ async def test_a_cookieless_embedded_walk_reaches_the_cluster_the_core_gives(
     assert f'data-cluster="{expected}"' in result.text
     # the language rode in the URLs, not in a cookie, whatever the browser's own language
     assert '<html lang="en">' in result.text
-    for response in responses:
-        assert "set-cookie" not in response.headers
+    set_cookies = [c for r in responses for c in r.headers.get_list("set-cookie")]
+    assert set_cookies  # the frame was told which questionnaire to come back to, and then not
+    for cookie in set_cookies:
+        _assert_frame_cookie(cookie, partner)
+    assert "max-age=0" in responses[-1].headers["set-cookie"].lower()  # finished: forgotten
     share = re.search(r'id="share-link" target="_blank" rel="noopener">([^<]+)<', result.text)
     manage = re.search(r'id="manage-link" target="_blank" rel="noopener">([^<]+)<', result.text)
     assert share is not None
@@ -166,8 +181,11 @@ async def test_a_finished_or_unknown_draft_starts_again_instead_of_failing(
 ) -> None:
     response = await site.get(f"/embed/{partner}/{'x' * 22}/step/channels?lang=en")
     assert response.status_code == 303
-    assert response.headers["location"].startswith(f"/embed/{partner}/new/step/")
-    assert response.headers["location"].endswith("?lang=en")
+    # a new questionnaire, and the frame forgets the one that is gone
+    assert response.headers["location"] == f"/embed/{partner}?lang=en&restart=1"
+    restarted = await site.get(response.headers["location"])
+    assert restarted.headers["location"].startswith(f"/embed/{partner}/new/step/")
+    assert restarted.headers["location"].endswith("?lang=en")
 
 
 async def test_the_done_page_needs_both_tokens(site: httpx.AsyncClient, partner: str) -> None:
@@ -177,3 +195,45 @@ async def test_the_done_page_needs_both_tokens(site: httpx.AsyncClient, partner:
     assert (await site.get(f"/embed/{partner}/done/{share}/{secret}")).status_code == 200
     wrong = f"/embed/{partner}/done/{share}/{secret[:-2]}xx"
     assert (await site.get(wrong)).status_code == 404
+
+
+async def test_the_snippet_url_comes_back_to_the_frames_unfinished_questionnaire(
+    site: httpx.AsyncClient, partner: str
+) -> None:
+    """What a reload of the partner's page does: the frame's cookie names its draft, and the
+    snippet's URL opens that draft at its first step left to answer."""
+    first = await site.get(f"/embed/{partner}?lang=fr", follow_redirects=True)
+    action = re.search(r'<form method="post" action="([^"]+)"', first.text)
+    assert action is not None
+    step_id = action.group(1).rsplit("/", 1)[-1].split("?")[0]
+    answers = dict(PERSONAS["classiques"][0].answers)
+    posted = await site.post(
+        action.group(1), data=form_for(step_id, answers), headers={"Origin": BASE}
+    )
+    assert posted.status_code == 303
+    next_step = posted.headers["location"]
+    token = next_step.split("/")[3]
+    shown = await site.get(next_step)
+    assert shown.status_code == 200
+    _assert_frame_cookie(shown.headers["set-cookie"], partner)
+    assert f"{embed.DRAFT_COOKIE}={token};" in shown.headers["set-cookie"]
+
+    cookie = {"Cookie": f"{embed.DRAFT_COOKIE}={token}"}
+    site.cookies.clear()
+    back = await site.get(f"/embed/{partner}?lang=fr", headers=cookie)
+    assert back.status_code == 303
+    assert back.headers["location"] == next_step
+    odd = await site.get(f"/embed/{partner}?lang=fr&restart=yes", headers=cookie)
+    assert odd.headers["location"] == next_step  # only restart=1 restarts; no error page
+    # "start a new questionnaire" forgets it
+    again = await site.get(f"/embed/{partner}?lang=fr&restart=1", headers=cookie)
+    assert again.headers["location"].startswith(f"/embed/{partner}/new/step/")
+    _assert_frame_cookie(again.headers["set-cookie"], partner)
+    assert "max-age=0" in again.headers["set-cookie"].lower()
+    # a cookie naming a draft that is gone (expired, finished) starts a new one and is dropped
+    stale = {"Cookie": f"{embed.DRAFT_COOKIE}={'x' * 22}"}
+    gone = await site.get(f"/embed/{partner}?lang=fr", headers=stale)
+    assert gone.headers["location"].startswith(f"/embed/{partner}/new/step/")
+    assert "max-age=0" in gone.headers["set-cookie"].lower()
+    # the restart link on each step of an unfinished questionnaire
+    assert f'href="/embed/{partner}?lang=fr&amp;restart=1" id="embed-restart"' in shown.text

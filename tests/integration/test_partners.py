@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -162,7 +163,10 @@ def test_the_admin_command_creates_lists_and_revokes(
         key = created.out.strip()
         assert key.startswith("csmb_")
         prefix = key.split("_")[1]
-        assert f'<iframe src="https://BENCHMARK-HOST/embed/{prefix}?lang=fr"' in created.err
+        iframe = f'<iframe id="csmb-benchmark" src="https://BENCHMARK-HOST/embed/{prefix}?lang=fr"'
+        assert iframe in created.err
+        # the lines that let the frame grow trust messages from the benchmark's host only
+        assert 'event.origin === "https://BENCHMARK-HOST"' in created.err
         assert admin(["keys", "list"]) == 0
         listed = capsys.readouterr().out
         assert "active" in listed
@@ -174,3 +178,11 @@ def test_the_admin_command_creates_lists_and_revokes(
         assert admin(["keys", "create", "--name", "x", "--origin", "not an origin"]) == 2
     finally:
         get_settings.cache_clear()
+
+
+def test_the_readme_gives_the_embed_snippet_the_code_gives() -> None:
+    """The snippet partners copy from the README (French and English sections) is the one the
+    admin command prints and the browser tests paste."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert partners.embed_snippet("<prefix>") in readme
+    assert partners.embed_snippet("<préfixe>", "https://HOTE-DU-BAROMETRE") in readme
