@@ -8,12 +8,15 @@ would also need the draft's 128-bit token). The result opens in the frame with i
 which leave the frame for our own site.
 
 Coming back after the partner's page reloads (which loads the frame's first URL again): the
-frame keeps one cookie, ``embed_draft``, naming its unfinished questionnaire. It is a
-partitioned cookie (CHIPS: ``Partitioned``, ``SameSite=None``, ``Secure``), the kind browsers
-keep for a frame per top-level site even when they block third-party cookies: only this
-partner's pages get it back, only for this partner's embed path, and it opens nothing the URL
-did not already. It is dropped when the questionnaire is finished or started again; the
-private link of the result is never in it. A browser that refuses it starts again, as before.
+frame keeps one cookie, ``embed_draft``, naming its unfinished questionnaire and its language.
+It is a partitioned cookie (CHIPS: ``Partitioned``, ``SameSite=None``, ``Secure``), which
+browsers that support it keep for a frame per top-level site even when they block third-party
+cookies: only this partner's site gets it back, only under this partner's embed path. It is set
+only in answer to a POST of the questionnaire, which CsrfMiddleware accepts from our own pages
+only: a page elsewhere on the partner's site cannot plant a draft of its own in a visitor's
+frame (a GET could, with an image). It is dropped when the questionnaire is finished or started
+again from the frame; the private link of the result is never in it. A browser that refuses it
+starts again, as before.
 
     /embed/<partner prefix>                          the first step
     /embed/<partner prefix>/<draft|new>/step/<id>    a step (GET shows it, POST submits it)
@@ -28,12 +31,14 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.core.questionnaire import FormStep
+from app.core.vocabulary import Locale
 from app.services import assessments, drafts, partners, questionnaire_flow
 from app.storage.tables import Draft, PartnerKey
 from app.web import results
 from app.web.assessment import SessionDep, _step_context, advance, complete
 from app.web.deps import AssessorDep, LocaleDep
-from app.web.middleware import framed_policy
+from app.web.i18n import parse_locale
+from app.web.middleware import cookie_header, framed_policy
 from app.web.templating import render
 
 router = APIRouter(prefix="/embed/{partner}", include_in_schema=False)
@@ -71,19 +76,42 @@ def _in_frame(partner: PartnerKey) -> dict[str, object]:
     }
 
 
-def _remember(response: Response, partner: PartnerKey, draft: Draft | None) -> Response:
-    """Sets (a draft) or drops (None) the frame's cookie naming its unfinished questionnaire."""
-    path = f"/embed/{partner.prefix}"
-    options: dict[str, Any] = {"path": path, "secure": True, "httponly": True, "samesite": "none"}
+def _remember(
+    response: Response, partner: PartnerKey, draft: Draft | None, locale: str = ""
+) -> Response:
+    """Sets (a draft, in ``locale``) or drops (None) the frame's cookie naming its unfinished
+    questionnaire. Call it only for a request from our own pages (see the module's doc)."""
+    options: dict[str, Any] = {
+        "path": f"/embed/{partner.prefix}",
+        "secure": True,
+        "httponly": True,
+        "samesite": "none",
+    }
     if draft is None:
-        response.delete_cookie(DRAFT_COOKIE, **options)
+        name, value = cookie_header(DRAFT_COOKIE, "", max_age=0, expires=0, **options)
     else:
         lifetime = int(drafts.DRAFT_LIFETIME.total_seconds())
-        response.set_cookie(DRAFT_COOKIE, draft.token, max_age=lifetime, **options)
-    # the Partitioned attribute by hand: Starlette before 0.39 has no ``partitioned`` option
-    name, value = response.raw_headers[-1]
-    response.raw_headers[-1] = (name, value + b"; Partitioned")
+        name, value = cookie_header(
+            DRAFT_COOKIE, f"{draft.token}.{locale}", max_age=lifetime, **options
+        )
+    # Partitioned written out: Starlette before 0.39 has no such option, and from 0.39 it
+    # refuses it before Python 3.14
+    response.raw_headers.append((name, value + b"; Partitioned"))
     return response
+
+
+def _remembered(request: Request) -> tuple[str | None, Locale | None]:
+    """The draft token and the language the frame's cookie names, if any."""
+    token, _, language = request.cookies.get(DRAFT_COOKIE, "").partition(".")
+    return token or None, parse_locale(language)
+
+
+def _from_the_frame(request: Request) -> bool:
+    """A navigation of the frame from one of our own pages (the "start a new questionnaire"
+    link), not a request another page made, with an image for instance (a browser that sends
+    no Fetch Metadata gets the benefit of the doubt)."""
+    site = request.headers.get("sec-fetch-site")
+    return site is None or site == "same-origin"
 
 
 def _go(url: str, partner: PartnerKey) -> Response:
@@ -112,17 +140,20 @@ def start(
     locale: LocaleDep,
 ) -> Response:
     """The snippet's URL: the unfinished questionnaire this frame remembers, at its first
-    step left to answer, or a new one (``restart=1``: a new one, and the old one forgotten;
-    any other value is no restart, not an error page in the partner's frame)."""
-    restart = request.query_params.get("restart") == "1"
-    draft = None if restart else drafts.load(session, request.cookies.get(DRAFT_COOKIE))
+    step left to answer and in the language it was in, or a new one. ``restart=1`` from the
+    frame itself: a new one, and the old one forgotten (any other value is no restart, not an
+    error page in the partner's frame)."""
+    restart = request.query_params.get("restart") == "1" and _from_the_frame(request)
+    token, language = _remembered(request)
+    draft = None if restart else drafts.load(session, token)
     if draft is None:
         first = questionnaire_flow.active_steps({})[0]
         response = _go(_step_url(partner, NEW, first.id, locale), partner)
-        return _remember(response, partner, None) if DRAFT_COOKIE in request.cookies else response
+        # forgotten: on request, or because the draft is gone
+        return _remember(response, partner, None) if token else response
     raw = draft.answers
     step = questionnaire_flow.first_incomplete(raw) or questionnaire_flow.active_steps(raw)[0]
-    return _go(_step_url(partner, draft.token, step.id, locale), partner)
+    return _go(_step_url(partner, draft.token, step.id, language or locale), partner)
 
 
 def _start_url(partner: PartnerKey, locale: str) -> str:
@@ -151,8 +182,7 @@ def show_step(
         return _go(_step_url(partner, token, target, locale), partner)
     context = _step_context(view, raw, {}, draft, _step_url(partner, token, step.id, locale))
     page = render(request, "assessment_step.html", {**context, **_step_frame(partner, locale)})
-    # set again on each step: it expires with the draft, whose 30 days restart as it changes
-    return _framed(_remember(page, partner, draft) if draft else page, partner)
+    return _framed(page, partner)
 
 
 def _step_frame(partner: PartnerKey, locale: str) -> dict[str, object]:
@@ -180,13 +210,16 @@ async def submit_step(
         context = _step_context(outcome.view, draft.answers, outcome.errors, draft, action)
         frame = _step_frame(partner, locale)
         page = render(request, "assessment_step.html", {**context, **frame}, 422)
-        return _framed(page, partner)
+        return _framed(_remember(page, partner, draft, locale), partner)
     if outcome.lang or outcome.to is not None:
-        to = outcome.to or step.id
-        return _go(_step_url(partner, draft.token, to, outcome.lang or locale), partner)
+        to, language = outcome.to or step.id, outcome.lang or locale
+        moved = _go(_step_url(partner, draft.token, to, language), partner)
+        return _remember(moved, partner, draft, language)
     created = complete(session, draft, assessor, locale)
     if isinstance(created, FormStep):
-        return _go(_step_url(partner, draft.token, created.id, locale), partner)
+        moved = _go(_step_url(partner, draft.token, created.id, locale), partner)
+        # set again at each step: it expires with the draft, whose 30 days restart as it changes
+        return _remember(moved, partner, draft, locale)
     done_url = f"/embed/{partner.prefix}/done/{created.share_token}/{created.manage_secret}"
     return _go(f"{done_url}?lang={locale}", partner)
 

@@ -200,8 +200,8 @@ async def test_the_done_page_needs_both_tokens(site: httpx.AsyncClient, partner:
 async def test_the_snippet_url_comes_back_to_the_frames_unfinished_questionnaire(
     site: httpx.AsyncClient, partner: str
 ) -> None:
-    """What a reload of the partner's page does: the frame's cookie names its draft, and the
-    snippet's URL opens that draft at its first step left to answer."""
+    """What a reload of the partner's page does: the frame's cookie names its draft and its
+    language, and the snippet's URL opens that draft at its first step left to answer."""
     first = await site.get(f"/embed/{partner}?lang=fr", follow_redirects=True)
     action = re.search(r'<form method="post" action="([^"]+)"', first.text)
     assert action is not None
@@ -213,27 +213,68 @@ async def test_the_snippet_url_comes_back_to_the_frames_unfinished_questionnaire
     assert posted.status_code == 303
     next_step = posted.headers["location"]
     token = next_step.split("/")[3]
+    # set by the POST, which only our own pages may send
+    _assert_frame_cookie(posted.headers["set-cookie"], partner)
+    assert f"{embed.DRAFT_COOKIE}={token}.fr;" in posted.headers["set-cookie"]
     shown = await site.get(next_step)
     assert shown.status_code == 200
-    _assert_frame_cookie(shown.headers["set-cookie"], partner)
-    assert f"{embed.DRAFT_COOKIE}={token};" in shown.headers["set-cookie"]
+    assert "set-cookie" not in shown.headers  # a GET never sets it: see the next test
 
-    cookie = {"Cookie": f"{embed.DRAFT_COOKIE}={token}"}
+    cookie = {"Cookie": f"{embed.DRAFT_COOKIE}={token}.fr"}
     site.cookies.clear()
     back = await site.get(f"/embed/{partner}?lang=fr", headers=cookie)
     assert back.status_code == 303
     assert back.headers["location"] == next_step
+    # in the language the visitor had switched to, whatever the snippet says
+    english = {"Cookie": f"{embed.DRAFT_COOKIE}={token}.en"}
+    back_in_english = await site.get(f"/embed/{partner}?lang=fr", headers=english)
+    assert back_in_english.headers["location"] == next_step.replace("lang=fr", "lang=en")
     odd = await site.get(f"/embed/{partner}?lang=fr&restart=yes", headers=cookie)
     assert odd.headers["location"] == next_step  # only restart=1 restarts; no error page
-    # "start a new questionnaire" forgets it
-    again = await site.get(f"/embed/{partner}?lang=fr&restart=1", headers=cookie)
+    # "start a new questionnaire", from the frame, forgets it; a request from another page
+    # (an image on the partner's site) does not
+    elsewhere = {**cookie, "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"}
+    not_again = await site.get(f"/embed/{partner}?lang=fr&restart=1", headers=elsewhere)
+    assert not_again.headers["location"] == next_step
+    assert "set-cookie" not in not_again.headers
+    from_frame = {**cookie, "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "iframe"}
+    again = await site.get(f"/embed/{partner}?lang=fr&restart=1", headers=from_frame)
     assert again.headers["location"].startswith(f"/embed/{partner}/new/step/")
     _assert_frame_cookie(again.headers["set-cookie"], partner)
     assert "max-age=0" in again.headers["set-cookie"].lower()
     # a cookie naming a draft that is gone (expired, finished) starts a new one and is dropped
-    stale = {"Cookie": f"{embed.DRAFT_COOKIE}={'x' * 22}"}
+    stale = {"Cookie": f"{embed.DRAFT_COOKIE}={'x' * 22}.fr"}
     gone = await site.get(f"/embed/{partner}?lang=fr", headers=stale)
     assert gone.headers["location"].startswith(f"/embed/{partner}/new/step/")
     assert "max-age=0" in gone.headers["set-cookie"].lower()
     # the restart link on each step of an unfinished questionnaire
     assert f'href="/embed/{partner}?lang=fr&amp;restart=1" id="embed-restart"' in shown.text
+
+
+async def test_no_other_page_can_plant_a_draft_in_a_visitors_frame(
+    site: httpx.AsyncClient, partner: str
+) -> None:
+    """Another page on the partner's site (or anywhere) that loads a draft's URL, with an
+    image or a fetch, gets no cookie set: the visitor's frame would otherwise come back to
+    the other page's draft and fill in its answers."""
+    planted = await site.get(f"/embed/{partner}?lang=fr", follow_redirects=True)
+    action = re.search(r'<form method="post" action="([^"]+)"', planted.text)
+    assert action is not None
+    step_id = action.group(1).rsplit("/", 1)[-1].split("?")[0]
+    answers = dict(PERSONAS["basiques"][0].answers)
+    draft = await site.post(
+        action.group(1), data=form_for(step_id, answers), headers={"Origin": BASE}
+    )
+    site.cookies.clear()
+    as_image = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"}
+    loaded = await site.get(draft.headers["location"], headers=as_image)
+    assert loaded.status_code == 200
+    assert "set-cookie" not in loaded.headers
+    # nor can a cross-site POST into that draft (CsrfMiddleware), which would set it
+    forged = await site.post(
+        draft.headers["location"],
+        data=form_for(step_id, answers),
+        headers={"Origin": "https://blog.mag.example", "Sec-Fetch-Site": "same-site"},
+    )
+    assert forged.status_code == 403
+    assert "set-cookie" not in forged.headers
