@@ -197,20 +197,27 @@ async def test_the_done_page_needs_both_tokens(site: httpx.AsyncClient, partner:
     assert (await site.get(wrong)).status_code == 404
 
 
+async def _first_step_answered(
+    site: httpx.AsyncClient, partner: str, answers: dict[str, object]
+) -> httpx.Response:
+    """The POST of the embed's first step (from the frame's own page), a 303 to the next."""
+    first = await site.get(f"/embed/{partner}?lang=fr", follow_redirects=True)
+    action = re.search(r'<form method="post" action="([^"]+)"', first.text)
+    assert action is not None
+    step_id = action.group(1).rsplit("/", 1)[-1].split("?")[0]
+    posted = await site.post(
+        action.group(1), data=form_for(step_id, answers), headers={"Origin": BASE}
+    )
+    assert posted.status_code == 303
+    return posted
+
+
 async def test_the_snippet_url_comes_back_to_the_frames_unfinished_questionnaire(
     site: httpx.AsyncClient, partner: str
 ) -> None:
     """What a reload of the partner's page does: the frame's cookie names its draft and its
     language, and the snippet's URL opens that draft at its first step left to answer."""
-    first = await site.get(f"/embed/{partner}?lang=fr", follow_redirects=True)
-    action = re.search(r'<form method="post" action="([^"]+)"', first.text)
-    assert action is not None
-    step_id = action.group(1).rsplit("/", 1)[-1].split("?")[0]
-    answers = dict(PERSONAS["classiques"][0].answers)
-    posted = await site.post(
-        action.group(1), data=form_for(step_id, answers), headers={"Origin": BASE}
-    )
-    assert posted.status_code == 303
+    posted = await _first_step_answered(site, partner, dict(PERSONAS["classiques"][0].answers))
     next_step = posted.headers["location"]
     token = next_step.split("/")[3]
     # set by the POST, which only our own pages may send
@@ -257,14 +264,8 @@ async def test_no_other_page_can_plant_a_draft_in_a_visitors_frame(
     """Another page on the partner's site (or anywhere) that loads a draft's URL, with an
     image or a fetch, gets no cookie set: the visitor's frame would otherwise come back to
     the other page's draft and fill in its answers."""
-    planted = await site.get(f"/embed/{partner}?lang=fr", follow_redirects=True)
-    action = re.search(r'<form method="post" action="([^"]+)"', planted.text)
-    assert action is not None
-    step_id = action.group(1).rsplit("/", 1)[-1].split("?")[0]
     answers = dict(PERSONAS["basiques"][0].answers)
-    draft = await site.post(
-        action.group(1), data=form_for(step_id, answers), headers={"Origin": BASE}
-    )
+    draft = await _first_step_answered(site, partner, answers)
     site.cookies.clear()
     as_image = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"}
     loaded = await site.get(draft.headers["location"], headers=as_image)
@@ -273,7 +274,7 @@ async def test_no_other_page_can_plant_a_draft_in_a_visitors_frame(
     # nor can a cross-site POST into that draft (CsrfMiddleware), which would set it
     forged = await site.post(
         draft.headers["location"],
-        data=form_for(step_id, answers),
+        data=form_for("profile", answers),
         headers={"Origin": "https://blog.mag.example", "Sec-Fetch-Site": "same-site"},
     )
     assert forged.status_code == 403
