@@ -40,8 +40,8 @@ work with a lower limit per address.
 
 No other origin may frame it. The script lets the frame grow with the page inside it. The
 embedded questionnaire needs no cookie; one partitioned cookie (in browsers that support
-them) brings the frame back to an unfinished questionnaire when your page is reloaded. The result appears in the frame with its
-share link and private link, which open on our site.
+them) brings the frame back to an unfinished questionnaire when your page is reloaded. The
+result appears in the frame with its share link and private link, which open on our site.
 """.format(snippet=embed_snippet("<key prefix>"))
 
 EXAMPLE_BASE = "https://benchmark.example"

@@ -18,9 +18,10 @@ def embed_snippet(prefix: str, host: str = "https://BENCHMARK-HOST", lang: str =
     """The HTML a partner pastes to show the questionnaire in its page: the frame, and a few
     lines that let it grow with the questionnaire (the framed page reports its height, see
     app/static/js/embed.js; without them the frame keeps its first height and scrolls)."""
+    title = _FRAME_TITLES.get(lang, _FRAME_TITLES["fr"])
     return (
         f'<iframe id="csmb-benchmark" src="{host}/embed/{prefix}?lang={lang}"\n'
-        '        title="Baromètre de maturité du service client"\n'
+        f'        title="{title}"\n'
         '        style="width:100%;height:900px;border:0" loading="lazy"></iframe>\n'
         "<script>\n"
         '  addEventListener("message", function (event) {\n'
@@ -32,6 +33,13 @@ def embed_snippet(prefix: str, host: str = "https://BENCHMARK-HOST", lang: str =
         "  });\n"
         "</script>"
     )
+
+
+_FRAME_TITLES = {
+    # what a screen reader announces for the frame, in the questionnaire's language
+    "fr": "Baromètre de maturité du service client",
+    "en": "Customer-service maturity benchmark",
+}
 
 
 class InvalidOrigin(ValueError):

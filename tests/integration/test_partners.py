@@ -186,3 +186,8 @@ def test_the_readme_gives_the_embed_snippet_the_code_gives() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert partners.embed_snippet("<prefix>") in readme
     assert partners.embed_snippet("<préfixe>", "https://HOTE-DU-BAROMETRE") in readme
+
+
+def test_the_snippet_names_the_frame_in_the_questionnaires_language() -> None:
+    assert 'title="Customer-service maturity benchmark"' in partners.embed_snippet("p", lang="en")
+    assert 'title="Baromètre de maturité du service client"' in partners.embed_snippet("p")
