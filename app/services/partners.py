@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -73,6 +74,13 @@ def normalise_origin(origin: str) -> str:
     if port is None or port == _DEFAULT_PORTS[parts.scheme]:
         return f"{parts.scheme}://{host}"
     return f"{parts.scheme}://{host}:{port}"
+
+
+def safe_origins(origins: Iterable[str]) -> list[str]:
+    """Stored origins that are still in normalised form, sorted: what may go into a CSP or a
+    page. Rows were normalised on the way in; checked again so that a row written by other
+    means cannot add a source, a directive or markup."""
+    return sorted(o for o in origins if is_origin(o))
 
 
 def is_origin(origin: str) -> bool:

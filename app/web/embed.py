@@ -72,7 +72,7 @@ def _in_frame(partner: PartnerKey) -> dict[str, object]:
     """What a framed page needs: the origins app/static/js/embed.js may tell its height to."""
     return {
         "embed": True,
-        "embed_origins": " ".join(o for o in partner.origins if partners.is_origin(o)),
+        "embed_origins": " ".join(partners.safe_origins(partner.origins)),
     }
 
 

@@ -17,7 +17,7 @@ from starlette.requests import HTTPConnection, cookie_parser
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.services.partners import is_origin
+from app.services.partners import safe_origins
 from app.web.i18n import from_accept_language, parse_locale
 
 # plotly.js creates one empty <style> element and fills it through the CSSOM; the hash is that
@@ -34,9 +34,7 @@ CONTENT_SECURITY_POLICY = f"{_POLICY_WITHOUT_FRAMING}; frame-ancestors 'none'"
 
 def framed_policy(origins: Iterable[str]) -> str:
     """The same policy, but these origins (a partner's, already normalised) may frame the page."""
-    # stored origins were normalised on the way in; checked again so that a row written by
-    # other means cannot add a source or a directive to the policy
-    allowed = " ".join(sorted(o for o in origins if is_origin(o))) or "'none'"
+    allowed = " ".join(safe_origins(origins)) or "'none'"
     return f"{_POLICY_WITHOUT_FRAMING}; frame-ancestors {allowed}"
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Frame, Page
+from playwright.sync_api import ConsoleMessage, Frame, Page
 from sqlmodel import Session
 
 from app.services import partners
@@ -90,6 +90,13 @@ def hosts(live_server: str, live_database_url: str) -> Iterator[tuple[HostPages,
         refused.close()
 
 
+def _questionnaire(page: Page) -> Frame:
+    """The frame on the partner's page (just opened or reloaded), once it shows a step."""
+    frame = _frame(page)
+    frame.wait_for_selector("form.step-form")
+    return frame
+
+
 def _frame(page: Page) -> Frame:
     handle = page.wait_for_selector("iframe#csmb-benchmark")
     assert handle is not None
@@ -99,48 +106,37 @@ def _frame(page: Page) -> Frame:
 
 
 def test_an_allowed_partner_page_frames_the_assessment_and_completes_it(
-    browser: Browser, hosts: tuple[HostPages, HostPages]
+    page: Page, hosts: tuple[HostPages, HostPages]
 ) -> None:
     allowed, _ = hosts
-    context = browser.new_context(locale="fr-FR")
     errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(allowed.origin)
-        frame = _frame(page)
-        frame.wait_for_selector("form.step-form")
-        answers = persona("classiques", 0)
-        complete_questionnaire(frame, answers, start=False)
-        assert on_result(frame)
-        assert frame.get_attribute("#cluster", "data-cluster") == core_cluster(answers)
-        assert page.url.startswith(allowed.origin)  # the partner's page stayed where it was
-        # the private link leaves the frame for our site, in a new tab
-        assert frame.get_attribute("#manage-link", "target") == "_blank"
-        # the site's own draft cookie was never set: the frame's flow runs on its URLs
-        assert not [c for c in context.cookies() if c["name"] == "draft"]
-        assert not [e for e in errors if "Refused" in e or "Content Security Policy" in e]
-    finally:
-        context.close()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(allowed.origin)
+    frame = _questionnaire(page)
+    answers = persona("classiques", 0)
+    complete_questionnaire(frame, answers, start=False)
+    assert on_result(frame)
+    assert frame.get_attribute("#cluster", "data-cluster") == core_cluster(answers)
+    assert page.url.startswith(allowed.origin)  # the partner's page stayed where it was
+    # the private link leaves the frame for our site, in a new tab
+    assert frame.get_attribute("#manage-link", "target") == "_blank"
+    # the site's own draft cookie was never set: the frame's flow runs on its URLs
+    assert not [c for c in page.context.cookies() if c["name"] == "draft"]
+    assert not [e for e in errors if "Refused" in e or "Content Security Policy" in e]
 
 
 def test_a_page_on_an_origin_the_partner_did_not_allow_is_refused(
-    browser: Browser, hosts: tuple[HostPages, HostPages]
+    page: Page, hosts: tuple[HostPages, HostPages]
 ) -> None:
     _, refused = hosts
-    context = browser.new_context(locale="fr-FR")
     messages: list[ConsoleMessage] = []
-    try:
-        page = context.new_page()
-        page.on("console", lambda message: messages.append(message))
-        page.goto(refused.origin)
-        frame = _frame(page)
-        page.wait_for_timeout(500)
-        assert frame.locator("form.step-form").count() == 0
-        assert not frame.url.startswith("http://127.0.0.1")  # an error page, not ours
-        assert any("frame-ancestors" in m.text for m in messages), [m.text for m in messages]
-    finally:
-        context.close()
+    page.on("console", lambda message: messages.append(message))
+    page.goto(refused.origin)
+    frame = _frame(page)
+    page.wait_for_timeout(500)
+    assert frame.locator("form.step-form").count() == 0
+    assert not frame.url.startswith("http://127.0.0.1")  # an error page, not ours
+    assert any("frame-ancestors" in m.text for m in messages), [m.text for m in messages]
 
 
 def _frame_fits(page: Page, frame: Frame) -> float:
@@ -157,97 +153,83 @@ def _frame_fits(page: Page, frame: Frame) -> float:
 
 
 def test_the_frame_grows_and_shrinks_with_the_page_inside_it(
-    browser: Browser, hosts: tuple[HostPages, HostPages]
+    page: Page, hosts: tuple[HostPages, HostPages]
 ) -> None:
     allowed, refused = hosts
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 800})
-    try:
-        page = context.new_page()
-        page.goto(allowed.origin)
-        frame = _frame(page)
-        frame.wait_for_selector("form.step-form")
-        first = _frame_fits(page, frame)
-        assert first != 900  # the snippet's first height, replaced by the reported one
-        # nothing to scroll inside the frame: the partner's page scrolls instead
-        assert frame.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
-        # the page inside grows, then shrinks back: so does the frame
-        frame.evaluate(
-            "() => { const d = document.createElement('div'); d.id = 'tall';"
-            " d.style.height = '3000px'; document.body.append(d); }"
-        )
-        assert _frame_fits(page, frame) >= first + 3000
-        frame.evaluate("() => document.getElementById('tall').remove()")
-        assert abs(_frame_fits(page, frame) - first) <= 1
-        # only our frame may set the height: a message from the partner's page is ignored
-        page.evaluate("window.postMessage({type: 'csmb:height', height: 321}, '*')")
-        page.wait_for_timeout(200)
-        assert page.eval_on_selector("#csmb-benchmark", "f => f.offsetHeight") == round(first)
-        complete_questionnaire(frame, persona("polyvalents", 0), start=False)
-        assert on_result(frame)
-        result = _frame_fits(page, frame)
-        assert result > first  # the result, with its charts and advice, is the longer page
-        # and so is one from the same frame once it shows another site's page
-        page.eval_on_selector(
-            "#csmb-benchmark", "(f, url) => { f.src = url; }", refused.origin + POSTER
-        )
-        _frame(page).wait_for_url(refused.origin + POSTER)
-        _frame(page).wait_for_function("document.title === 'posted'")
-        page.wait_for_timeout(200)
-        assert page.eval_on_selector("#csmb-benchmark", "f => f.offsetHeight") == round(result)
-    finally:
-        context.close()
+    page.goto(allowed.origin)
+    frame = _questionnaire(page)
+    first = _frame_fits(page, frame)
+    assert first != 900  # the snippet's first height, replaced by the reported one
+    # nothing to scroll inside the frame: the partner's page scrolls instead
+    assert frame.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
+    # the page inside grows, then shrinks back: so does the frame
+    frame.evaluate(
+        "() => { const d = document.createElement('div'); d.id = 'tall';"
+        " d.style.height = '3000px'; document.body.append(d); }"
+    )
+    assert _frame_fits(page, frame) >= first + 3000
+    frame.evaluate("() => document.getElementById('tall').remove()")
+    assert abs(_frame_fits(page, frame) - first) <= 1
+    # only our frame may set the height: a message from the partner's page is ignored
+    page.evaluate("window.postMessage({type: 'csmb:height', height: 321}, '*')")
+    page.wait_for_timeout(200)
+    assert page.eval_on_selector("#csmb-benchmark", "f => f.offsetHeight") == round(first)
+    complete_questionnaire(frame, persona("polyvalents", 0), start=False)
+    assert on_result(frame)
+    result = _frame_fits(page, frame)
+    assert result > first  # the result, with its charts and advice, is the longer page
+    # and so is one from the same frame once it shows another site's page
+    page.eval_on_selector(
+        "#csmb-benchmark", "(f, url) => { f.src = url; }", refused.origin + POSTER
+    )
+    _frame(page).wait_for_url(refused.origin + POSTER)
+    _frame(page).wait_for_function("document.title === 'posted'")
+    page.wait_for_timeout(200)
+    assert page.eval_on_selector("#csmb-benchmark", "f => f.offsetHeight") == round(result)
 
 
 def test_reloading_the_partner_page_comes_back_to_the_unfinished_questionnaire(
-    browser: Browser, hosts: tuple[HostPages, HostPages]
+    page: Page, hosts: tuple[HostPages, HostPages]
 ) -> None:
     allowed, _ = hosts
-    context = browser.new_context(locale="fr-FR")
-    try:
-        page = context.new_page()
-        page.goto(allowed.origin)
-        frame = _frame(page)
-        frame.wait_for_selector("form.step-form")
-        assert "/new/step/" in frame.url
-        answers = persona("classiques", 1)
-        first = current_step(frame)
-        answered = fill_step(frame, answers)
-        assert submit(frame) == 200
-        second = current_step(frame)
-        assert second != first
-        assert "/new/" not in frame.url
-        draft_url = frame.url
-        # what brings it back: one cookie, kept in this partner site's partition only
-        kept = [c for c in context.cookies() if c["name"] == "embed_draft"]
-        assert len(kept) == 1
-        assert kept[0].get("partitionKey") == allowed.origin.rsplit(":", 1)[0]
+    page.goto(allowed.origin)
+    frame = _questionnaire(page)
+    assert "/new/step/" in frame.url
+    answers = persona("classiques", 1)
+    first = current_step(frame)
+    answered = fill_step(frame, answers)
+    assert submit(frame) == 200
+    second = current_step(frame)
+    assert second != first
+    assert "/new/" not in frame.url
+    draft_url = frame.url
+    # what brings it back: one cookie, kept in this partner site's partition only
+    kept = [c for c in page.context.cookies() if c["name"] == "embed_draft"]
+    assert len(kept) == 1
+    assert kept[0].get("partitionKey") == allowed.origin.rsplit(":", 1)[0]
 
-        page.reload()  # the partner's page starts the frame at the first step again
-        frame = _frame(page)
-        frame.wait_for_url(draft_url)
-        assert current_step(frame) == second
-        assert submit(frame, BACK) == 200
-        assert current_step(frame) == first
-        assert_checked(frame, answers, answered)  # the answers given are still there
+    page.reload()  # the partner's page starts the frame at the first step again
+    frame = _frame(page)
+    frame.wait_for_url(draft_url)
+    assert current_step(frame) == second
+    assert submit(frame, BACK) == 200
+    assert current_step(frame) == first
+    assert_checked(frame, answers, answered)  # the answers given are still there
 
-        # starting again forgets the unfinished questionnaire: a reload stays on the new one
-        with frame.expect_navigation():
-            frame.click("#embed-restart")
-        assert "/new/step/" in frame.url
-        page.reload()
-        frame = _frame(page)
-        frame.wait_for_selector("form.step-form")
-        page.wait_for_timeout(300)  # time for a wrong redirect to happen
-        assert "/new/step/" in frame.url
-        assert "restart" not in frame.url
+    # starting again forgets the unfinished questionnaire: a reload stays on the new one
+    with frame.expect_navigation():
+        frame.click("#embed-restart")
+    assert "/new/step/" in frame.url
+    page.reload()
+    frame = _questionnaire(page)
+    page.wait_for_timeout(300)  # time for a wrong redirect to happen
+    assert "/new/step/" in frame.url
+    assert "restart" not in frame.url
 
-        # a finished questionnaire is forgotten too: its private link is never kept
-        complete_questionnaire(frame, answers, start=False)
-        assert on_result(frame)
-        page.reload()
-        frame = _frame(page)
-        frame.wait_for_selector("form.step-form")
-        page.wait_for_timeout(300)
-        assert "/new/step/" in frame.url
-    finally:
-        context.close()
+    # a finished questionnaire is forgotten too: its private link is never kept
+    complete_questionnaire(frame, answers, start=False)
+    assert on_result(frame)
+    page.reload()
+    frame = _questionnaire(page)
+    page.wait_for_timeout(300)
+    assert "/new/step/" in frame.url
