@@ -18,6 +18,7 @@ from typing import Literal, cast
 
 from app.core.errors import DomainError
 from app.core.questionnaire import CHANNEL_NAMES, ORIENTATION_QUESTIONS, QUESTIONNAIRE, Question
+from app.core.records import record
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import DONT_KNOW, Channel
 
@@ -334,7 +335,7 @@ def validate_answers(raw: Mapping[str, object], *, drop_inapplicable: bool = Fal
     return answers
 
 
-@dataclass(frozen=True)
+@record
 class PartialAnswers:
     answers: Answers
     set_aside: tuple[FieldError, ...]

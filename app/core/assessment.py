@@ -17,6 +17,7 @@ from app.core.next_level import PathFinder, PathResult
 from app.core.placement import Placement, PlacementModel
 from app.core.profiles import ClusterProfiles
 from app.core.recommendations import ChosenRecommendation, RecommendationEngine
+from app.core.records import record
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class ReferenceData:
         return self.benchmarks.edition
 
 
-@dataclass(frozen=True)
+@record
 class AssessmentResult:
     edition: str
     answers: Answers

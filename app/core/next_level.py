@@ -22,6 +22,7 @@ from typing import cast
 from app.core.answers import Answers, applicability
 from app.core.placement import Placement, PlacementModel, Scores
 from app.core.questionnaire import QUESTIONNAIRE
+from app.core.records import record
 from app.core.vocabulary import (
     AHT_BUCKETS,
     AHT_CHANNELS,
@@ -60,7 +61,7 @@ class BlockOption:
     """Change of each cluster's log score (log π − d/T)."""
 
 
-@dataclass(frozen=True)
+@record
 class NextLevelPath:
     target: Cluster
     blocks: tuple[str, ...]
@@ -77,7 +78,7 @@ class NextLevelPath:
     the indicators once satisfaction is measured), to be answered on a retake."""
 
 
-@dataclass(frozen=True)
+@record
 class Consolidation:
     """At the top: the answers that pull away from polyvalents, and the single changes that
     would widen the lead most."""
@@ -86,7 +87,7 @@ class Consolidation:
     best_moves: tuple[BlockOption, ...]
 
 
-@dataclass(frozen=True)
+@record
 class PathResult:
     current: Cluster
     target: Cluster | None

@@ -19,6 +19,7 @@ from typing import Literal, NamedTuple
 
 from app.core.answers import Answers
 from app.core.profiles import ClusterProfiles, Factor
+from app.core.records import record
 from app.core.vocabulary import CLUSTERS, Cluster
 
 Scores = tuple[float, float, float]
@@ -62,7 +63,7 @@ class FactorPull:
         return max(self.pull, key=lambda c: self.pull[c])
 
 
-@dataclass(frozen=True)
+@record
 class Placement:
     cluster: Cluster
     probabilities: dict[Cluster, float]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import NamedTuple
+from functools import cache
+from itertools import chain
+from operator import getitem, itemgetter
+from typing import NamedTuple, cast
 
 from app.core.answers import Answers
 from app.core.catalogue import (
@@ -45,7 +47,7 @@ from app.core.questionnaire import (
     answer_label,
 )
 from app.core.text import LocalizedText, t
-from app.core.vocabulary import Cluster
+from app.core.vocabulary import DONT_KNOW, Cluster
 
 CLUSTER_NAMES: dict[Cluster, LocalizedText] = {
     # the same names as reference_data/clusters.yaml (a test keeps them in step)
@@ -266,58 +268,74 @@ class RecommendationEngine:
         self._chosen: dict[tuple[str, tuple[LocalizedText, ...]], ChosenRecommendation] = {}
         # what each trigger reads: its questions, the cluster, the orientation score
         inputs = [_trigger_inputs(item.when) for item in catalogue.recommendations]
-        self._questions = sorted(
-            {i for reads in inputs for i in reads if i not in (_CLUSTER, _SCORE)}
-        )
-        self._unanswered: dict[str, object] = dict.fromkeys(self._questions)
-        self._uses_score = any(_SCORE in reads for reads in inputs)
         plan = [
             _Planned(item, compile_condition(item.when), order)
             for order, item in enumerate(catalogue.recommendations)
         ]
-        self._groups = [
-            _Group(itemgetter(*reads) if reads else _no_inputs, {}, members, reads)
-            for reads, members in _grouped(plan, inputs)
+        # groups with few keys first: their outcomes go into one list, the others into one dict
+        grouped = sorted(
+            _grouped(plan, inputs), key=lambda group: _key_domain(group[0]) > _LIST_LIMIT
+        )
+        self._members = [members for _, members in grouped]
+        domains = [_key_domain(reads) for reads, _ in grouped]
+        listed = sum(domain for domain in domains if domain <= _LIST_LIMIT)
+        # every group's key is an index into the list (or the dict) after the groups before it:
+        # one table in all keeps the lookups in one place in memory
+        self._listed: list[_Rows | None] = [None] * listed
+        self._others = _Outcomes()
+        self._others_limit = _OUTCOMES_LIMIT * sum(domain > _LIST_LIMIT for domain in domains)
+        self._tables: list[_Table] = [
+            self._listed if domain <= _LIST_LIMIT else self._others for domain in domains
         ]
+        self._keys = _key_function([reads for reads, _ in grouped], offsets=_offsets(domains))
+        self._rows_seen: dict[_Row, _Row] = {}
 
     def recommend(self, answers: Answers, cluster: Cluster) -> tuple[ChosenRecommendation, ...]:
         """Every recommendation whose trigger holds, ranked. Whether one is chosen, and why, is
         a function of the few answers its trigger reads: it is worked out once for each
         combination of them and shared (``ChosenRecommendation`` is immutable). Triggers are
-        looked up in groups (see ``_grouped``)."""
-        values: dict[str, object]
-        if answers.validated:  # a value alone is a key (see Answers.validated)
-            values = self._unanswered.copy()
-            values.update(answers.mapping)
-        else:
-            get = answers.get
-            values = {q: (get(q).__class__, get(q)) for q in self._questions}
-        values[_CLUSTER] = cluster
-        if self._uses_score:
-            values[_SCORE] = answers.orientation_score
-        ctx: Context | None = None
-        ranked: list[tuple[int, ChosenRecommendation]] = []
-        for key_of, outcomes, members, _ in self._groups:
-            key = key_of(values)
-            rows = outcomes.get(key)
-            if rows is None:
-                ctx = ctx or Context(answers, cluster)
-                rows = self._rows(members, ctx)
-                if len(outcomes) < _OUTCOMES_LIMIT:
-                    outcomes[key] = rows
-            ranked.extend(rows)
+        looked up in groups (see ``_grouped``), each group's outcomes in a table indexed by its
+        answers coded as small integers (see ``_key_function``)."""
+        if not answers.validated:  # values of different types may be equal: nothing shared
+            return self._worked_out(answers, cluster)
+        try:
+            keys = self._keys(answers.getter, cluster, answers.orientation_score)
+        except KeyError:  # a value outside the codes (not from validation): nothing shared
+            return self._worked_out(answers, cluster)
+        # one C-level pass over the groups: a Python loop of 25 steps cost more than the lookups
+        found = list(map(getitem, self._tables, keys))
+        if None in found:
+            ctx = Context(answers, cluster)
+            for i, rows in enumerate(found):
+                if rows is None:
+                    found[i] = rows = self._rows(self._members[i], ctx)
+                    table = self._tables[i]
+                    if table is self._listed or len(table) < self._others_limit:
+                        table[keys[i]] = rows
+        return self._ranked(cast(list[_Rows], found))  # every None was filled in
+
+    def _worked_out(self, answers: Answers, cluster: Cluster) -> tuple[ChosenRecommendation, ...]:
+        ctx = Context(answers, cluster)
+        return self._ranked([self._rows(members, ctx) for members in self._members])
+
+    @staticmethod
+    def _ranked(found: list[_Rows]) -> tuple[ChosenRecommendation, ...]:
+        ranked = list(chain.from_iterable(found))
         ranked.sort()  # by rank alone: no two rows have the same
         return tuple(map(_chosen_of, ranked))
 
-    def _rows(
-        self, members: Sequence[_Planned], ctx: Context
-    ) -> tuple[tuple[int, ChosenRecommendation], ...]:
+    def _rows(self, members: Sequence[_Planned], ctx: Context) -> _Rows:
         """The group's chosen recommendations, each with its rank (see ``_rank_key``)."""
         rows = []
         for planned in members:
             chosen = self._outcome(planned.item, planned.check, ctx)
             if chosen is not None:
-                rows.append((_rank_key(chosen, planned.order), chosen))
+                row = (_rank_key(chosen, planned.order), chosen)
+                # the same row object (and rank) wherever it recurs: the ranking then reads a
+                # few hundred rows that stay in the processor's caches, not a copy per outcome
+                if len(self._rows_seen) < _OUTCOMES_LIMIT * 4:
+                    row = self._rows_seen.setdefault(row, row)
+                rows.append(row)
         return tuple(rows)
 
     def _outcome(
@@ -353,23 +371,29 @@ class RecommendationEngine:
         return text
 
 
+_Row = tuple[int, ChosenRecommendation]
+_Rows = tuple[_Row, ...]
+
+
+class _Outcomes(dict[int, "_Rows | None"]):
+    """A group's outcomes by key when its keys are too many for a list: a key not seen yet
+    reads as None, as an empty slot of a list does."""
+
+    def __missing__(self, key: int) -> None:
+        return None
+
+
+_Table = list["_Rows | None"] | _Outcomes
+_LIST_LIMIT = 1 << 16
+"""Groups with at most this many keys keep their outcomes in a list (at most 512 KB); the few
+triggers that read many answers with many values each keep theirs in a dict."""
+
+
 class _Planned(NamedTuple):
     item: Recommendation
     check: Check
     order: int
     """Catalogue order, the last tie-break of the ranking."""
-
-
-class _Group(NamedTuple):
-    key: Callable[[dict[str, object]], object]
-    outcomes: dict[object, tuple[tuple[int, ChosenRecommendation], ...]]
-    """The members chosen, with their rank, by the answers the group reads."""
-    members: list[_Planned]
-    inputs: tuple[str, ...]
-
-
-def _no_inputs(values: dict[str, object]) -> None:
-    return None
 
 
 _chosen_of = itemgetter(1)
@@ -418,27 +442,86 @@ _SMALL_KEY = 1_000
 
 
 def _key_domain(inputs: Iterable[str]) -> int:
-    """About how many values a key over these inputs can take (blank included)."""
+    """How many values a key over these inputs can take (blank included)."""
     size = 1
     for name in inputs:
-        if name == _CLUSTER:
-            size *= 3
-        elif name == _SCORE:
-            size *= 4 * 4 + 1  # a mean of four ratings from 1 to 5, in quarters
-        else:
-            size *= _answer_domain(QUESTIONNAIRE[name])
+        size *= len(_codes(name))
     return size
 
 
-def _answer_domain(question: Question) -> int:
+@cache
+def _codes(name: str) -> dict[object, int]:
+    """Every value an input can take after validation, numbered from 0 (0: unanswered)."""
+    if name == _CLUSTER:
+        return {cluster: i for i, cluster in enumerate(CLUSTER_NAMES)}
+    if name == _SCORE:  # a mean of four ratings from 1 to 5, in quarters; 0 when none is known
+        return {0.0: 0, **{1 + quarter / 4: quarter + 1 for quarter in range(17)}}
+    question = QUESTIONNAIRE[name]
+    values: list[object] = [None]
     if question.kind == "boolean":
-        return 3
-    if question.kind == "single":
-        return len(question.options) + 1
-    if question.kind == "multiple":
-        return (1 << len(question.options)) + 1
-    low, high = question.minimum or 0, question.maximum or 0
-    return high - low + 3  # the numbers, "don't know", blank
+        values += [True, False]
+    elif question.kind == "single":
+        values += question.option_ids()
+    elif question.kind == "multiple":  # validation keeps the options in the questionnaire's order
+        ids = question.option_ids()
+        values += [
+            tuple(option for bit, option in enumerate(ids) if mask >> bit & 1)
+            for mask in range(1 << len(ids))
+        ]
+    else:
+        values += range(question.minimum or 0, (question.maximum or 0) + 1)
+        if question.allow_unknown:
+            values.append(DONT_KNOW)
+    # questions with the same values share one table (the delays, the booleans...): fewer
+    # tables for the processor's caches to hold
+    same = tuple((type(value), value) for value in values)  # True and 1 are different answers
+    return _SHARED_CODES.setdefault(same, {value: i for i, value in enumerate(values)})
+
+
+_SHARED_CODES: dict[tuple[object, ...], dict[object, int]] = {}
+
+
+KeyFunction = Callable[[Callable[[str], object], Cluster, float], tuple[int, ...]]
+
+
+def _offsets(domains: list[int]) -> list[int]:
+    """Where each group's keys start: after the keys of the groups before it in the same
+    table (the list for domains up to ``_LIST_LIMIT``, the dict for the others)."""
+    offsets, listed, others = [], 0, 0
+    for domain in domains:
+        if domain <= _LIST_LIMIT:
+            offsets.append(listed)
+            listed += domain
+        else:
+            offsets.append(others)
+            others += domain
+    return offsets
+
+
+def _key_function(groups: list[tuple[str, ...]], offsets: list[int]) -> KeyFunction:
+    """One function that codes the answers the groups read (``_codes``) and returns each
+    group's key, ``offset + (c1 * n2 + c2) * n3 + c3...``: the index of that combination in
+    the group's table (see ``_offsets``). It raises KeyError for a value that has no code.
+
+    Generated once from the groups, as ``namedtuple`` and ``dataclasses`` generate their
+    methods: written out, each key is a few arithmetic steps, with no Python call per group
+    or per answer (the recommendations run for every assessment)."""
+    names = sorted({name for reads in groups for name in reads})
+    variable = {name: f"v{i}" for i, name in enumerate(names)}
+    namespace: dict[str, object] = {f"C{i}": _codes(name) for i, name in enumerate(names)}
+    lines = ["def keys(get, cluster, score):"]
+    for name in names:
+        read = {_CLUSTER: "cluster", _SCORE: "score"}.get(name, f"get({name!r})")
+        lines.append(f"    {variable[name]} = C{names.index(name)}[{read}]")
+    keys = []
+    for reads, offset in zip(groups, offsets, strict=True):
+        key = variable[reads[0]] if reads else "0"
+        for name in reads[1:]:
+            key = f"({key}) * {len(_codes(name))} + {variable[name]}"
+        keys.append(f"{offset} + {key}")
+    lines.append(f"    return ({', '.join(keys)},)")
+    exec("\n".join(lines), namespace)  # noqa: S102 - our own code, made from the catalogue
+    return cast(KeyFunction, namespace["keys"])
 
 
 _OUTCOMES_LIMIT = 5_000
