@@ -282,8 +282,8 @@ class Comparator:
         self._sectors: dict[str, SectorBenchmark] = {}
         for key, sector in benchmarks.sectors.items():
             self._sectors[key] = sector
-        # by cluster and sector, then by the row's place in the plan and its one answer
-        self._rows: dict[tuple[Cluster, str | None], dict[tuple[object, ...], KpiComparison]] = {}
+        # by cluster and sector, then by the row's place in the plan, then by its one answer
+        self._rows: dict[tuple[Cluster, str | None], list[dict[object, KpiComparison]]] = {}
         self._remembered = 0
         # the rows in the order a result lists them: (kind, channel whose opening it needs,
         # the question that opens it, the one answer it depends on besides the cluster and the
@@ -308,20 +308,23 @@ class Comparator:
         sector_id = answers.choice("sector")
         rows: list[KpiComparison] = []
         context = (cluster, sector_id)
-        memo = self._rows.get(context)
-        if memo is None:
-            memo = {}
+        memos = self._rows.get(context)
+        if memos is None:
+            memos = [{} for _ in self._plan]
             if self._remembered < _MEMO_LIMIT:
-                self._rows[context] = memo
+                self._rows[context] = memos
+        # validated answers: each question's values are of one type, so the value alone is a
+        # key (see Answers.validated); otherwise True and 1 must stay apart
+        validated = answers.validated
         work: _Work | None = None
         get = answers.getter
-        for place, (kind, channel, opened_by, question) in enumerate(self._plan):
+        for memo, (kind, channel, opened_by, question) in zip(memos, self._plan, strict=True):
             if opened_by is not None and get(opened_by) is not True:
                 continue
             if kind == "nps" and "nps" not in answers.selected("satisfaction_indicators"):
                 continue
             value: object = answers.orientation_score if question is None else get(question)
-            key = (place, value.__class__, value)
+            key = value if validated else (value.__class__, value)
             row = memo.get(key)
             if row is None:
                 if work is None:
