@@ -82,8 +82,9 @@ class Placement:
 
     @property
     def confidence(self) -> Literal["full", "reduced"]:
-        left_out = [p for p in self.pulls if p.skipped in ("not_measured", "unanswered")]
-        return "reduced" if left_out else "full"
+        # ``skipped`` holds exactly the factors whose pull was left out for want of an answer
+        # or a measure (``place``): read on every payload, it need not go through the pulls
+        return "reduced" if self.skipped else "full"
 
 
 def answer_key(value: object) -> str | None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from operator import attrgetter
+from typing import Any, get_args
 
 import orjson
 
@@ -75,44 +76,50 @@ def _recommendation(r: ChosenRecommendation, locale: Locale) -> dict[str, Any]:
 
 
 Build = Callable[[Any, Locale], dict[str, Any]]
-_LIMIT = 20_000
-"""Fragments remembered at most, per store and language (a comparison row's is 1-2 KB): the
-core's shared parts number about as many; past it, fragments are built each time, the same."""
 
 
 class _Fragments:
     """Parts of results (comparison rows, factors' pulls, recommendations) as payload, made
     once per object and language: the core shares these immutable objects between the results
-    that contain them, and the fragments are shared too, read-only. Keyed by identity: each
-    part is kept alongside its fragment, so that no other object can take its id while the
-    entry exists (two live objects never share an id)."""
+    that contain them, and the fragments are shared too, read-only.
 
-    def __init__(self, make: Callable[[Build, Any, Locale], Any]) -> None:
+    Each fragment is kept on its part, in the instance's ``__dict__`` under a name of its own,
+    as ``functools.cached_property`` keeps its values: the part is a frozen dataclass whose
+    equality, hash and repr read its fields only, so nothing else sees it, and the fragment
+    lives exactly as long as the part (the core's memos bound how many there are). Read back
+    with one ``attrgetter`` per kind and language, in C: a dict keyed by ``id(part)`` cost
+    three times as much (a new integer and a hash look-up per part, some fifty per result)."""
+
+    def __init__(self, kind: str, make: Callable[[Build, Any, Locale], Any]) -> None:
         self._make = make
-        self._stores: dict[Locale, tuple[dict[int, Any], list[object]]] = {}
+        self._names = {locale: f"_payload_{kind}_{locale}" for locale in get_args(Locale)}
+        self._getters = {locale: attrgetter(name) for locale, name in self._names.items()}
 
     def __call__(self, parts: Sequence[object], locale: Locale, build: Build) -> list[Any]:
         """The fragments of a result's parts of one kind, in order (one call per kind, and no
-        Python step per part when all are known: a result has some fifty parts)."""
-        store = self._stores.get(locale)
-        if store is None:
-            store = self._stores[locale] = ({}, [])
-        fragments, kept = store
-        made = list(map(fragments.get, map(id, parts)))
-        if None in made:
-            for i, part in enumerate(parts):
-                if made[i] is None:
-                    made[i] = fragment = self._make(build, part, locale)
-                    if len(kept) < _LIMIT:
-                        fragments[id(part)] = fragment
-                        kept.append(part)
+        Python step per part when all are known)."""
+        try:
+            return list(map(self._getters[locale], parts))
+        except AttributeError:  # some part is new: make its fragment
+            pass
+        name = self._names[locale]
+        made = []
+        for part in parts:
+            kept: dict[str, Any] | None = getattr(part, "__dict__", None)
+            fragment = kept.get(name) if kept is not None else None
+            if fragment is None:
+                fragment = self._make(build, part, locale)
+                if kept is not None:
+                    kept[name] = fragment
+            made.append(fragment)
         return made
 
 
-_fragments = _Fragments(lambda build, part, locale: build(part, locale))
+_fragments = _Fragments("dict", lambda build, part, locale: build(part, locale))
 _json_fragments = _Fragments(
     # the same fragment, serialised once (orjson copies it as it is)
-    lambda build, part, locale: orjson.Fragment(orjson.dumps(build(part, locale)))
+    "json",
+    lambda build, part, locale: orjson.Fragment(orjson.dumps(build(part, locale))),
 )
 
 

@@ -54,6 +54,17 @@ def test_the_same_answers_always_give_the_same_result(
     assert first == again
 
 
+@given(raw=answer_sets())
+@settings(max_examples=200)
+def test_confidence_is_reduced_exactly_when_a_factor_lacks_an_answer_or_a_measure(
+    raw: dict[str, Any], model: PlacementModel
+) -> None:
+    placement = model.place(validate_answers(raw))
+    lacking = [p.factor for p in placement.pulls if p.skipped in ("not_measured", "unanswered")]
+    assert placement.skipped == tuple(lacking)
+    assert placement.confidence == ("reduced" if lacking else "full")
+
+
 @given(raw=answer_sets(), channel=st.sampled_from(CHANNELS), data=st.data())
 @settings(max_examples=200)
 def test_the_delay_of_a_closed_channel_changes_nothing(
