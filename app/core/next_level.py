@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
 
+from app.core import answer_codes
 from app.core.answers import Answers, applicability
 from app.core.placement import Placement, PlacementModel, Scores
 from app.core.questionnaire import QUESTIONNAIRE
@@ -94,10 +95,6 @@ class PathResult:
     path: NextLevelPath | None
     consolidation: Consolidation | None
 
-
-_MEMO_LIMIT = 20_000
-"""Entries each memo keeps at most (they stay far below: a block's answers have a few hundred
-combinations); past it, options are computed each time, the same."""
 
 _Pick = tuple[float, float, int, BlockOption]
 """An option with its gains on the two other clusters and its steps."""
@@ -337,13 +334,13 @@ class PathFinder:
         }
         self._block_inputs["satisfaction"] = ("satisfaction_measured",)
         # a block's options and their pruned front per target are functions of the block's
-        # own answers: a few hundred combinations, each computed once
-        self._memo: dict[str, dict[tuple[object, ...], _BlockMemo]] = {
-            block: {} for block in self._block_inputs
-        }
-        self._memo_lookups = [
-            (block, inputs, self._memo[block]) for block, inputs in self._block_inputs.items()
-        ]
+        # own answers: a few hundred combinations, each computed once and kept in one list,
+        # each block's after the blocks before it (see app.core.answer_codes)
+        self._blocks = tuple(self._block_inputs)
+        domains = [answer_codes.domain(inputs, {}) for inputs in self._block_inputs.values()]
+        offsets = [sum(domains[:i]) for i in range(len(domains))]
+        self._memos: list[_BlockMemo | None] = [None] * sum(domains)
+        self._memo_keys = answer_codes.key_function(list(self._block_inputs.values()), offsets, {})
         # the questions each question's applicability depends on, transitively
         self._ancestors: dict[str, frozenset[str]] = {}
         for question in QUESTIONNAIRE.questions():
@@ -375,13 +372,27 @@ class PathFinder:
                     totals[i] -= value / self.model.temperature
         return totals[0], totals[1], totals[2]
 
-    def _remember(
-        self, block: str, key: tuple[object, ...], answers: Mapping[str, object]
-    ) -> _BlockMemo:
-        memo = _BlockMemo(self._options(block, answers))
-        if len(self._memo[block]) < _MEMO_LIMIT:
-            self._memo[block][key] = memo
-        return memo
+    def _block_memos(self, answers: Mapping[str, object]) -> list[_BlockMemo]:
+        """Each block's options (and fronts, worked out when first needed), remembered by the
+        block's own answers when they come from validation."""
+        if isinstance(answers, Answers) and answers.validated:
+            try:
+                keys = self._memo_keys(answers.getter)
+            except KeyError:  # a value no validated answer has: nothing shared
+                pass
+            else:
+                memos = list(map(self._memos.__getitem__, keys))
+                if None in memos:
+                    for i, memo in enumerate(memos):
+                        if memo is None:
+                            memos[i] = self._memos[keys[i]] = self._new_memo(
+                                self._blocks[i], answers
+                            )
+                return cast(list[_BlockMemo], memos)  # every None was filled in
+        return [self._new_memo(block, answers) for block in self._blocks]
+
+    def _new_memo(self, block: str, answers: Mapping[str, object]) -> _BlockMemo:
+        return _BlockMemo(self._options(block, answers))
 
     def _options(self, block: str, answers: Mapping[str, object]) -> list[BlockOption]:
         states = self._improved_states(block, answers)
@@ -444,15 +455,7 @@ class PathFinder:
         scores = model.log_scores(distances)
         current_index = max(range(3), key=scores.__getitem__)
         current = CLUSTERS[current_index]
-        validated = isinstance(answers, Answers) and answers.validated
-        get = answers.getter if isinstance(answers, Answers) else answers.get
-        memos: list[_BlockMemo] = []
-        for block, inputs, memo_of in self._memo_lookups:
-            values = tuple(map(get, inputs))
-            if not validated:  # values alone need not tell answers apart
-                values = (*values, *[v.__class__ for v in values])
-            memo = memo_of.get(values)
-            memos.append(memo or self._remember(block, values, answers))
+        memos = self._block_memos(answers)
         if current_index == len(CLUSTERS) - 1:
             consolidation = self._consolidate(answers, memos, placement)
             return PathResult(current, None, None, consolidation)

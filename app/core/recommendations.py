@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import chain
 from operator import getitem, itemgetter
 from typing import NamedTuple, cast
 
+from app.core import answer_codes
 from app.core.answers import Answers
 from app.core.catalogue import (
     AllOf,
@@ -47,7 +47,7 @@ from app.core.questionnaire import (
     answer_label,
 )
 from app.core.text import LocalizedText, t
-from app.core.vocabulary import DONT_KNOW, Cluster
+from app.core.vocabulary import Cluster
 
 CLUSTER_NAMES: dict[Cluster, LocalizedText] = {
     # the same names as reference_data/clusters.yaml (a test keeps them in step)
@@ -287,7 +287,9 @@ class RecommendationEngine:
         self._tables: list[_Table] = [
             self._listed if domain <= _LIST_LIMIT else self._others for domain in domains
         ]
-        self._keys = _key_function([reads for reads, _ in grouped], offsets=_offsets(domains))
+        self._keys = answer_codes.key_function(
+            [reads for reads, _ in grouped], _offsets(domains), _NOT_ANSWERS
+        )
         self._rows_seen: dict[_Row, _Row] = {}
 
     def recommend(self, answers: Answers, cluster: Cluster) -> tuple[ChosenRecommendation, ...]:
@@ -295,7 +297,7 @@ class RecommendationEngine:
         a function of the few answers its trigger reads: it is worked out once for each
         combination of them and shared (``ChosenRecommendation`` is immutable). Triggers are
         looked up in groups (see ``_grouped``), each group's outcomes in a table indexed by its
-        answers coded as small integers (see ``_key_function``)."""
+        answers coded as small integers (see ``app.core.answer_codes``)."""
         if not answers.validated:  # values of different types may be equal: nothing shared
             return self._worked_out(answers, cluster)
         try:
@@ -443,45 +445,7 @@ _SMALL_KEY = 1_000
 
 def _key_domain(inputs: Iterable[str]) -> int:
     """How many values a key over these inputs can take (blank included)."""
-    size = 1
-    for name in inputs:
-        size *= len(_codes(name))
-    return size
-
-
-@cache
-def _codes(name: str) -> dict[object, int]:
-    """Every value an input can take after validation, numbered from 0 (0: unanswered)."""
-    if name == _CLUSTER:
-        return {cluster: i for i, cluster in enumerate(CLUSTER_NAMES)}
-    if name == _SCORE:  # a mean of four ratings from 1 to 5, in quarters; 0 when none is known
-        return {0.0: 0, **{1 + quarter / 4: quarter + 1 for quarter in range(17)}}
-    question = QUESTIONNAIRE[name]
-    values: list[object] = [None]
-    if question.kind == "boolean":
-        values += [True, False]
-    elif question.kind == "single":
-        values += question.option_ids()
-    elif question.kind == "multiple":  # validation keeps the options in the questionnaire's order
-        ids = question.option_ids()
-        values += [
-            tuple(option for bit, option in enumerate(ids) if mask >> bit & 1)
-            for mask in range(1 << len(ids))
-        ]
-    else:
-        values += range(question.minimum or 0, (question.maximum or 0) + 1)
-        if question.allow_unknown:
-            values.append(DONT_KNOW)
-    # questions with the same values share one table (the delays, the booleans...): fewer
-    # tables for the processor's caches to hold
-    same = tuple((type(value), value) for value in values)  # True and 1 are different answers
-    return _SHARED_CODES.setdefault(same, {value: i for i, value in enumerate(values)})
-
-
-_SHARED_CODES: dict[tuple[object, ...], dict[object, int]] = {}
-
-
-KeyFunction = Callable[[Callable[[str], object], Cluster, float], tuple[int, ...]]
+    return answer_codes.domain(inputs, _NOT_ANSWERS)
 
 
 def _offsets(domains: list[int]) -> list[int]:
@@ -498,32 +462,6 @@ def _offsets(domains: list[int]) -> list[int]:
     return offsets
 
 
-def _key_function(groups: list[tuple[str, ...]], offsets: list[int]) -> KeyFunction:
-    """One function that codes the answers the groups read (``_codes``) and returns each
-    group's key, ``offset + (c1 * n2 + c2) * n3 + c3...``: the index of that combination in
-    the group's table (see ``_offsets``). It raises KeyError for a value that has no code.
-
-    Generated once from the groups, as ``namedtuple`` and ``dataclasses`` generate their
-    methods: written out, each key is a few arithmetic steps, with no Python call per group
-    or per answer (the recommendations run for every assessment)."""
-    names = sorted({name for reads in groups for name in reads})
-    variable = {name: f"v{i}" for i, name in enumerate(names)}
-    namespace: dict[str, object] = {f"C{i}": _codes(name) for i, name in enumerate(names)}
-    lines = ["def keys(get, cluster, score):"]
-    for name in names:
-        read = {_CLUSTER: "cluster", _SCORE: "score"}.get(name, f"get({name!r})")
-        lines.append(f"    {variable[name]} = C{names.index(name)}[{read}]")
-    keys = []
-    for reads, offset in zip(groups, offsets, strict=True):
-        key = variable[reads[0]] if reads else "0"
-        for name in reads[1:]:
-            key = f"({key}) * {len(_codes(name))} + {variable[name]}"
-        keys.append(f"{offset} + {key}")
-    lines.append(f"    return ({', '.join(keys)},)")
-    exec("\n".join(lines), namespace)  # noqa: S102 - our own code, made from the catalogue
-    return cast(KeyFunction, namespace["keys"])
-
-
 _OUTCOMES_LIMIT = 5_000
 """Outcomes remembered per group of triggers (most read one to three answers with a few options
 each); past it, outcomes are worked out each time, the same."""
@@ -531,6 +469,12 @@ each); past it, outcomes are worked out each time, the same."""
 _CLUSTER = ":cluster"
 _SCORE = ":orientation_score"
 """Inputs of a trigger that are not answers (no question id starts with a colon)."""
+_NOT_ANSWERS = {
+    _CLUSTER: answer_codes.numbered(list(CLUSTER_NAMES)),
+    # a mean of four ratings from 1 to 5, in quarters; 0 when none is known
+    _SCORE: answer_codes.numbered([0.0, *(1 + quarter / 4 for quarter in range(17))]),
+}
+"""Their codes, in the order the key function takes them (after the answers' getter)."""
 
 
 def _trigger_inputs(condition: Condition) -> tuple[str, ...]:
