@@ -51,8 +51,11 @@ def codes(question_id: str) -> dict[object, int]:
 def numbered(values: Sequence[object]) -> dict[object, int]:
     """``{value: position}``, one table for all inputs with the same values (the delays, the
     booleans...): fewer tables for the processor's caches to hold."""
-    same = tuple((type(value), value) for value in values)  # True and 1 are different answers
-    return _SHARED.setdefault(same, {value: i for i, value in enumerate(values)})
+    table = {value: i for i, value in enumerate(values)}
+    if len(table) != len(values):  # True and 1, 1 and 1.0: one key, and keys would collide
+        raise ValueError(f"values that compare equal cannot be numbered apart: {values!r}")
+    same = tuple((type(value), value) for value in values)  # and such tables are not shared
+    return _SHARED.setdefault(same, table)
 
 
 _SHARED: dict[tuple[object, ...], dict[object, int]] = {}

@@ -17,6 +17,7 @@ from app.core.answers import Answers
 from app.core.benchmarks import Benchmarks, ClusterFigures, SectorBenchmark
 from app.core.figures import Figure, ThresholdFigure
 from app.core.questionnaire import CHANNEL_SHORT_NAMES, QUESTIONNAIRE, answer_label
+from app.core.records import FieldsAreState
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import (
     AHT_BUCKETS,
@@ -51,7 +52,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class KpiComparison:
+class KpiComparison(FieldsAreState):
     kpi: str
     label: LocalizedText
     answer: LocalizedText

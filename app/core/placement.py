@@ -19,7 +19,7 @@ from typing import Literal, NamedTuple
 
 from app.core.answers import Answers
 from app.core.profiles import ClusterProfiles, Factor
-from app.core.records import record
+from app.core.records import FieldsAreState, record
 from app.core.vocabulary import CLUSTERS, Cluster
 
 Scores = tuple[float, float, float]
@@ -42,7 +42,7 @@ def twostep_term(n: float, total: float) -> float:
 
 
 @dataclass(frozen=True)
-class FactorPull:
+class FactorPull(FieldsAreState):
     """One factor's contribution: its distance term per cluster and its pull toward each.
 
     ``pull[j]`` is how much closer this answer puts the company to cluster j than to the

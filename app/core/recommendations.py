@@ -46,6 +46,7 @@ from app.core.questionnaire import (
     Questionnaire,
     answer_label,
 )
+from app.core.records import FieldsAreState
 from app.core.text import LocalizedText, t
 from app.core.vocabulary import Cluster
 
@@ -64,7 +65,7 @@ class Context:
 
 
 @dataclass(frozen=True)
-class ChosenRecommendation:
+class ChosenRecommendation(FieldsAreState):
     id: str
     priority: int
     theme: Theme
@@ -282,14 +283,17 @@ class RecommendationEngine:
         # every group's key is an index into the list (or the dict) after the groups before it:
         # one table in all keeps the lookups in one place in memory
         self._listed: list[_Rows | None] = [None] * listed
-        self._others = _Outcomes()
-        self._others_limit = _OUTCOMES_LIMIT * sum(domain > _LIST_LIMIT for domain in domains)
+        self._sparse = _Outcomes()
+        # one cap for the few groups kept there, as they share one dict: a busy group may take
+        # more than its share, memory stays bounded all the same
+        self._sparse_limit = _OUTCOMES_LIMIT * sum(domain > _LIST_LIMIT for domain in domains)
         self._tables: list[_Table] = [
-            self._listed if domain <= _LIST_LIMIT else self._others for domain in domains
+            self._listed if domain <= _LIST_LIMIT else self._sparse for domain in domains
         ]
         self._keys = answer_codes.key_function(
             [reads for reads, _ in grouped], _offsets(domains), _NOT_ANSWERS
         )
+        # as many rows as chosen recommendations can be remembered (``_chosen`` below)
         self._rows_seen: dict[_Row, _Row] = {}
 
     def recommend(self, answers: Answers, cluster: Cluster) -> tuple[ChosenRecommendation, ...]:
@@ -312,7 +316,7 @@ class RecommendationEngine:
                 if rows is None:
                     found[i] = rows = self._rows(self._members[i], ctx)
                     table = self._tables[i]
-                    if table is self._listed or len(table) < self._others_limit:
+                    if table is self._listed or len(table) < self._sparse_limit:
                         table[keys[i]] = rows
         return self._ranked(cast(list[_Rows], found))  # every None was filled in
 

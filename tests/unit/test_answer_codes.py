@@ -24,7 +24,10 @@ def test_every_validated_answer_has_a_code(raw: dict[str, Any]) -> None:
     for answers in (validate_answers(raw), validate_partial_answers(raw).answers):
         for question in QUESTIONNAIRE.questions():
             value = answers.get(question.id)
-            assert value in answer_codes.codes(question.id), (question.id, value)
+            table = answer_codes.codes(question.id)
+            # the value itself, not only one equal to it (True == 1): same type
+            assert value in table, (question.id, value)
+            assert [type(key) for key in table if key == value] == [type(value)], question.id
 
 
 @given(raw=partner_answer_sets())
@@ -45,6 +48,8 @@ def test_codes_number_the_values_from_zero_for_unanswered() -> None:
     assert answer_codes.codes("phone_open") is answer_codes.codes("email_open")
     assert answer_codes.codes("phone_open") == {None: 0, True: 1, False: 2}
     assert answer_codes.numbered([None, 1, 0]) is not answer_codes.codes("phone_open")
+    with pytest.raises(ValueError, match="compare equal"):
+        answer_codes.numbered([None, True, 1])
 
 
 def test_each_combination_of_a_group_has_its_own_place() -> None:

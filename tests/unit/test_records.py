@@ -3,14 +3,17 @@ build: the same fields, defaults, equality, hash, repr, immutability and signatu
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
+import pickle
+import typing
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.records import record
+from app.core.records import FieldsAreState, record
 
 pytestmark = pytest.mark.unit
 
@@ -87,3 +90,55 @@ def test_what_record_cannot_write_is_refused() -> None:
 
             def __post_init__(self) -> None:
                 pass
+
+
+def test_a_record_keeps_its_annotations_and_any_field_name() -> None:
+    hints = typing.get_type_hints(Fast.__init__)
+    assert hints["note"] == str | None
+    assert Fast.__init__.__qualname__ == "Fast.__init__"
+
+    @record
+    class Named:
+        values: int
+        store: str = "s"
+
+    assert Named(3).values == 3
+    assert Named(3, "t").store == "t"
+    with pytest.raises(TypeError, match="keeps for itself"):
+
+        @record
+        class Clashing:
+            __record_self__: int
+
+
+def test_init_var_and_class_var_are_refused() -> None:
+    with pytest.raises(TypeError, match="InitVar"):
+
+        @record
+        class WithInitVar:
+            value: int
+            seed: dataclasses.InitVar[int]
+
+    with pytest.raises(TypeError, match="ClassVar"):
+
+        @record
+        class WithClassVar:
+            value: int
+            count: typing.ClassVar[int] = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Shared(FieldsAreState):
+    name: str
+    scores: tuple[float, ...]
+
+
+def test_copies_and_pickles_of_a_shared_part_keep_its_fields_only() -> None:
+    part = Shared("a", (1.0, 2.0))
+    part.__dict__["_derived"] = lambda: None  # what a layer above may keep on it: no pickle
+    copies = (pickle.loads(pickle.dumps(part)), copy.copy(part), copy.deepcopy(part))  # noqa: S301
+    for again in copies:
+        assert again == part
+        assert "_derived" not in again.__dict__
+    fast = Fast("a", (1.0,), "n", 5)
+    assert pickle.loads(pickle.dumps(fast)) == fast  # noqa: S301 - bytes made just above

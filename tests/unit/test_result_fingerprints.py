@@ -12,8 +12,11 @@ the fingerprints again and review the diff of the results it explains:
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import json
+import pickle
 import sys
 from pathlib import Path
 from typing import Any
@@ -114,6 +117,20 @@ def test_the_api_writes_the_same_json_values_as_starlette(assessor: Assessor) ->
                 if locale == "fr":
                     assert "é".encode() in fast
                     assert b"\\u00e9" not in fast
+
+
+def test_served_parts_still_copy_and_pickle_as_their_fields(assessor: Assessor) -> None:
+    """The API keeps each shared part's JSON on the part (result_payload._Fragments): copies
+    and pickles of the parts, and of the result, are unaffected."""
+    result = assessor.assess(validate_answers(cases()[0][1]))
+    result_json(result, "fr")
+    result_payload(result, "en")
+    parts = [*result.placement.pulls, *result.comparisons, *result.recommendations]
+    assert any(len(vars(part)) > len(dataclasses.fields(part)) for part in parts)
+    assert pickle.loads(pickle.dumps(result)) == result  # noqa: S301 - bytes made just above
+    for part in parts:
+        assert copy.deepcopy(part) == part
+        assert set(vars(copy.copy(part))) == {spec.name for spec in dataclasses.fields(part)}
 
 
 def test_the_pool_is_distinct_and_valid() -> None:
