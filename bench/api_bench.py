@@ -157,8 +157,10 @@ class WrkResult:
     non_2xx: int
     socket_errors: str | None
     others: float | None
-    """Share of the machine's CPU used by other processes during the run."""
+    """Share of the machine's CPU used by other processes during the run (steal included)."""
     output: str
+    steal: float | None = None
+    """Of which taken by the hypervisor for other virtual machines."""
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -169,7 +171,7 @@ _NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 _SOCKET_ERRORS = re.compile(r"Socket errors:\s+(.+)")
 
 
-def parse_wrk(output: str, others: float | None = None) -> WrkResult:
+def parse_wrk(output: str, others: float | None = None, steal: float | None = None) -> WrkResult:
     rps, total = _RPS.search(output), _TOTAL.search(output)
     percentiles = {p: float(v) * _UNITS_MS[u] for p, v, u in _PERCENTILE.findall(output)}
     if rps is None or total is None or set(percentiles) != {"50", "99"}:
@@ -185,6 +187,7 @@ def parse_wrk(output: str, others: float | None = None) -> WrkResult:
         socket_errors=socket_errors.group(1).strip() if socket_errors else None,
         others=others,
         output=output,
+        steal=steal,
     )
 
 
@@ -333,13 +336,15 @@ def _terminate(signum: int, _: FrameType | None) -> None:
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def machine_ticks() -> tuple[int, int] | None:
-    """(total, busy) CPU ticks of the whole machine since boot (Linux /proc/stat)."""
+def machine_ticks() -> tuple[int, int, int] | None:
+    """(total, busy, steal) CPU ticks of the whole machine since boot (Linux /proc/stat).
+    Steal is time the hypervisor gave to other virtual machines: counted as busy, since the
+    benchmark did not get it either."""
     try:
         fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
     except (OSError, ValueError):
         return None
-    return sum(fields), sum(fields) - fields[3] - fields[4]  # minus idle and iowait
+    return sum(fields), sum(fields) - fields[3] - fields[4], fields[7]  # minus idle and iowait
 
 
 def own_ticks(groups: set[int]) -> int:
@@ -368,11 +373,18 @@ class CpuWatch:
         self.own = own_ticks(groups)
 
     def others(self) -> float | None:
+        """Share of the CPU the benchmark did not use nor leave idle, since the watch began."""
+        shares = self.shares()
+        return shares[0] if shares else None
+
+    def shares(self) -> tuple[float, float] | None:
+        """(others, steal): ``others`` includes the hypervisor's steal, shown apart."""
         end = machine_ticks()
         if self.start is None or end is None or end[0] == self.start[0]:
             return None
+        elapsed = end[0] - self.start[0]
         busy = end[1] - self.start[1] - (own_ticks(self.groups) - self.own)
-        return max(0.0, busy / (end[0] - self.start[0]))
+        return max(0.0, busy / elapsed), (end[2] - self.start[2]) / elapsed
 
 
 def create_key(env: dict[str, str]) -> str:
@@ -475,10 +487,14 @@ def run(args: argparse.Namespace) -> int:
 
         idle = CpuWatch(set())
         time.sleep(1.0)
-        busy = idle.others()
-        if busy is not None:
+        before = idle.shares()
+        if before is not None:
+            busy, steal = before
             note = "" if busy < OTHERS_LIMIT else " (warning: something else is using the CPU)"
-            print(f"CPU used by other processes before the run: {busy:.0%}{note}")
+            print(
+                f"CPU used by other processes before the run: {busy:.0%}, of which the "
+                f"hypervisor (steal: other virtual machines on the host) {steal:.0%}{note}"
+            )
         results: dict[str, list[WrkResult]] = {"score": [], "bare": []}
         with serving(servers, args):
             sizes = {
@@ -498,7 +514,8 @@ def run(args: argparse.Namespace) -> int:
                         run_wrk(wrk, server.url, script, args, args.warmup)
                     watch = CpuWatch({s.pgid for s in servers})
                     output = run_wrk(wrk, server.url, script, args, args.duration)
-                    result = parse_wrk(output, watch.others())
+                    shares = watch.shares()
+                    result = parse_wrk(output) if shares is None else parse_wrk(output, *shares)
                     results[server.name].append(result)
                     if args.verbose:
                         print(f"--- {server.name}, round {round_number}\n{result.output}")
@@ -507,6 +524,7 @@ def run(args: argparse.Namespace) -> int:
                         f"{result.requests_per_second:9.1f} req/s  "
                         f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
                         f"other processes {percent(result.others)} of the CPU"
+                        f" (hypervisor {percent(result.steal)})"
                     )
 
     print()
@@ -543,8 +561,9 @@ def run(args: argparse.Namespace) -> int:
                 failed = True
             if result.others is not None and result.others >= OTHERS_LIMIT:
                 print(
-                    f"{name}: other processes used {result.others:.0%} of the CPU during a run: "
-                    "its figures are lower than on an idle machine",
+                    f"{name}: other processes used {result.others:.0%} of the CPU during a run "
+                    f"(the hypervisor {percent(result.steal)}): its figures are lower than on "
+                    "an idle machine",
                     file=sys.stderr,
                 )
             if result.socket_errors:
