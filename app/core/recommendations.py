@@ -469,7 +469,7 @@ def _offsets(domains: list[int]) -> list[int]:
 
 _OUTCOMES_LIMIT = 5_000
 """Outcomes remembered per group kept in the sparse dict (groups in the list keep every
-combination: their keys are few), and a quarter of the chosen recommendations and rows kept;
+combination: their keys are few); four times as many chosen recommendations and rows are kept;
 past it, they are worked out each time, the same."""
 
 _CLUSTER = ":cluster"
