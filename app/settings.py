@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     draft_cookie: str = "draft"
     anonymous_api_rate_per_minute: int = 60
     """API calls a minute allowed per client address without a partner key."""
+    api_max_body_bytes: int = 65_536
+    """Largest request body the API reads (413 above): an answer set takes 1-2 KB."""
     secure_cookies: bool = False
     """Set true behind HTTPS so cookies carry the Secure flag."""
     opentelemetry: bool = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.questionnaire import QUESTIONNAIRE, Question
+from app.core.questionnaire import QUESTIONNAIRE, Question, answer_label
 from app.core.text import LocalizedText
 from app.core.vocabulary import DONT_KNOW
 
@@ -34,6 +34,8 @@ def question_payload(question: Question) -> dict[str, Any]:
         payload["maximum"] = question.maximum
     if question.kind == "percent" and question.allow_unknown:
         payload["unknown_value"] = DONT_KNOW
+        # the words the result page shows for it
+        payload["unknown_label"] = _text(answer_label(question, DONT_KNOW))
     if question.exclusive_option:
         payload["exclusive_option"] = question.exclusive_option
     return payload
@@ -55,11 +57,16 @@ def questionnaire_payload() -> dict[str, Any]:
 
 def _property(question: Question) -> dict[str, Any]:
     description = question.label.en
-    if question.applies_when is not None:
-        values = ", ".join(str(v).lower() for v in question.applies_when.values)
+    rule = question.applies_when
+    if rule is not None:
+        parent = QUESTIONNAIRE[rule.question]
+        values = " or ".join(str(v).lower() for v in rule.values)
+        verb = "includes" if parent.kind == "multiple" else "is"
+        if parent.applies_when is not None:  # conditions chain
+            verb = f"is asked and {verb}"
         description += (
-            f" (asked only when {question.applies_when.question} is {values}: may then be left"
-            " out, scored as unanswered; otherwise ignored and listed in ignored_answers)"
+            f" (asked only when {rule.question} {verb} {values}: may then be left out, scored"
+            " as unanswered; otherwise ignored and listed in ignored_answers)"
         )
     if question.kind == "boolean":
         return {"type": "boolean", "description": description}

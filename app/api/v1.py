@@ -10,16 +10,24 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Header, Request
+import orjson
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
 from app.api import responses
 from app.api.problems import (
+    BAD_IDEMPOTENCY_KEY,
     CONFLICT,
+    CONFLICT_DETAIL,
+    GONE_DETAIL,
     INVALID_ANSWERS,
     INVALID_BODY,
+    NO_ASSESSMENT,
+    NOT_AN_OBJECT,
     NOT_FOUND,
+    UNSUPPORTED_TYPE,
+    UNSUPPORTED_TYPE_DETAIL,
     api_locale,
     field_errors,
     problem,
@@ -29,13 +37,13 @@ from app.api.rendering import FastJSONResponse, loads_json
 from app.api.routing import ApiRoute
 from app.api.schema import answers_json_schema, questionnaire_payload
 from app.core.answers import InvalidAnswers, PartialAnswers, validate_partial_answers
-from app.core.text import t
 from app.services import assessments
 from app.services.result_payload import result_json
 from app.services.tokens import digest
 from app.storage.tables import IdempotentRequest
 from app.web.assessment import SessionDep
 from app.web.deps import AssessorDep, assessor_of
+from app.web.middleware import request_header
 
 router = APIRouter(
     prefix="/api/v1",
@@ -112,29 +120,47 @@ ANSWERS_BODY: dict[str, Any] = {
     }
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: problem_response("The body is not a JSON object."),
+    400: problem_response("The body is not a JSON object, or a header is malformed."),
+    413: problem_response("The body is larger than the service reads (64 KiB by default)."),
+    415: problem_response("The body is not sent as application/json."),
     422: problem_response("Some answers are invalid: one error per field, with its JSON pointer."),
 }
 
 
-async def _answers(request: Request) -> PartialAnswers | JSONResponse:
+def _is_json(content_type: str | None) -> bool:
+    """``application/json``, or a ``+json`` type, with any parameters (``; charset=utf-8``)."""
+    if content_type is None:
+        return False
+    media = content_type.partition(";")[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+async def _body(request: Request) -> dict[str, Any] | JSONResponse:
+    """The JSON object sent, or the problem to answer. Only JSON is read: a form or text/plain
+    body (which a page on any site could make a browser send without asking first) is
+    refused before it is parsed."""
+    if not _is_json(request_header(request.scope, b"content-type")):
+        return problem(request, 415, UNSUPPORTED_TYPE, UNSUPPORTED_TYPE_DETAIL)
     body = loads_json(await request.body())
     if not isinstance(body, dict):
-        return problem(
-            request,
-            400,
-            INVALID_BODY,
-            detail=t(
-                "Envoyez un objet JSON : les réponses, par identifiant de question.",
-                "Send a JSON object: the answers, by question id.",
-            ),
-        )
+        return problem(request, 400, INVALID_BODY, NOT_AN_OBJECT)
+    return body
+
+
+def _validated(request: Request, body: dict[str, Any]) -> PartialAnswers | JSONResponse:
     try:
         return validate_partial_answers(body)
     except InvalidAnswers as invalid:
         return problem(
             request, 422, INVALID_ANSWERS, errors=field_errors(invalid.errors, api_locale(request))
         )
+
+
+async def _answers(request: Request) -> PartialAnswers | JSONResponse:
+    body = await _body(request)
+    return body if isinstance(body, JSONResponse) else _validated(request, body)
 
 
 @router.get(
@@ -164,28 +190,58 @@ async def score(request: Request) -> Response:
     return Response(result_json(result, locale, ignored), media_type="application/json")
 
 
+IDEMPOTENCY_KEY: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any string of 1 to 200 characters that the caller makes up for this "
+    "assessment (a UUID, say). A POST retried with the same key and the same answers within "
+    "24 hours stores nothing more: it answers 201 with the assessment the first one stored "
+    "(`replayed: true`, without the manage secret, which only travels once), in the language "
+    "the retry asks for. The same key with other answers: 409. Keys are per partner key (or per "
+    "address without one). Answers are compared as JSON, not as bytes.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+
+
 @router.post(
     "/assessments",
     summary="Score and store an answer set",
     status_code=201,
-    openapi_extra=ANSWERS_BODY,
+    openapi_extra={**ANSWERS_BODY, "parameters": [IDEMPOTENCY_KEY]},
     responses={
         **ERRORS,
-        201: responses.json_response("Stored: the result and its links", responses.CREATED),
-        409: problem_response("The Idempotency-Key was used for another body."),
+        201: responses.json_response(
+            "Stored: the result and its links",
+            responses.CREATED,
+            headers={
+                "Location": {
+                    "description": "The stored result in the API",
+                    "schema": {"type": "string"},
+                }
+            },
+        ),
+        409: problem_response(
+            "The Idempotency-Key was used for other answers, or the assessment it stored is no "
+            "longer shared under its link (deleted, or its link changed)."
+        ),
     },
 )
 async def create_assessment(
-    request: Request,
-    session: SessionDep,
-    assessor: AssessorDep,
-    idempotency_key: str | None = Header(default=None, max_length=200),
+    request: Request, session: SessionDep, assessor: AssessorDep
 ) -> Response:
-    body = await request.body()
+    idempotency_key = request_header(request.scope, b"idempotency-key")
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
+        return problem(request, 400, INVALID_BODY, BAD_IDEMPOTENCY_KEY)
+    body = await _body(request)
+    if isinstance(body, JSONResponse):
+        return body
     address = request.client.host if request.client else "unknown"
     owner = getattr(request.state, "partner_id", None) or f"anonymous:{address}"
     key_hash = digest(f"{owner}:{idempotency_key}") if idempotency_key else None
-    body_hash = hashlib.sha256(body).hexdigest()
+    # the answers as JSON, not as bytes: another serialiser's spacing or key order is the
+    # same request
+    body_hash = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
     if key_hash is not None:
         previous = session.get(IdempotentRequest, key_hash)
         if previous is not None and _expired(previous):
@@ -193,30 +249,84 @@ async def create_assessment(
             session.commit()
             previous = None
         if previous is not None:
-            if previous.body_hash != body_hash:
-                return problem(request, 409, CONFLICT)
-            return JSONResponse(previous.response, status_code=previous.status)
-    answers = await _answers(request)
+            return _replay(request, session, previous, body, body_hash)
+    answers = _validated(request, body)
     if isinstance(answers, JSONResponse):
         return answers
     locale = api_locale(request)
     result = assessor.assess(answers.answers)
-    created = assessments.store(
-        session, result, assessor.reference, answers.answers.to_text(), locale
-    )
     base = str(request.base_url)
+
+    def remember(share_token: str) -> IdempotentRequest:
+        # the links only: a retry gets the assessment rendered anew, in its own language, and
+        # never the manage secret
+        kept = {"share_url": f"{base}r/{share_token}", "share_token": share_token}
+        assert key_hash is not None  # noqa: S101 - only passed with a key
+        return IdempotentRequest(key_hash=key_hash, body_hash=body_hash, status=201, response=kept)
+
+    try:
+        created = assessments.store(
+            session,
+            result,
+            assessor.reference,
+            answers.answers.to_text(),
+            locale,
+            remember=remember if key_hash is not None else None,
+        )
+    except assessments.AlreadyStored:  # a concurrent retry with the same key stored first
+        previous = session.get(IdempotentRequest, key_hash)
+        if previous is None:  # expired and removed in between: very unlikely, and retryable
+            raise
+        return _replay(request, session, previous, body, body_hash)
     payload: dict[str, Any] = {
         "replayed": False,
         "share_url": f"{base}r/{created.share_token}",
         "share_token": created.share_token,
         "manage_url": f"{base}m/{created.manage_secret}",
         "manage_secret": created.manage_secret,
-        "result": assessments.api_payload_of(created.assessment, locale),
+        "result": assessments.api_payload_of(created.assessment, locale, assessor.reference),
         "ignored_answers": field_errors(answers.set_aside, locale),
     }
-    if key_hash is not None:
-        _remember(session, key_hash, body_hash, payload)
-    return FastJSONResponse(payload, status_code=201)
+    return FastJSONResponse(
+        payload, status_code=201, headers=_created_headers(request, created.share_token)
+    )
+
+
+def _created_headers(request: Request, share_token: str) -> dict[str, str]:
+    # the 201 carries the manage secret: no cache may keep it
+    location = f"{request.base_url}api/v1/assessments/{share_token}"
+    return {"Location": location, "Cache-Control": "no-store"}
+
+
+def _replay(
+    request: Request,
+    session: Session,
+    previous: IdempotentRequest,
+    body: dict[str, Any],
+    body_hash: str,
+) -> Response:
+    """The answer to a retry: the assessment the first request stored, in the language this
+    one asks for, or a 409 when the key was used for other answers."""
+    if previous.body_hash != body_hash:
+        return problem(request, 409, CONFLICT, CONFLICT_DETAIL)
+    share_token = str(previous.response.get("share_token", ""))
+    assessment = assessments.by_share(session, share_token)
+    answers = _validated(request, body)
+    if assessment is None or isinstance(answers, JSONResponse):
+        return problem(request, 409, CONFLICT, GONE_DETAIL)
+    locale = api_locale(request)
+    payload = {
+        "replayed": True,
+        "share_url": previous.response.get("share_url"),
+        "share_token": share_token,
+        "manage_url": None,
+        "manage_secret": None,
+        "result": assessments.api_payload_of(assessment, locale, assessor_of(request).reference),
+        "ignored_answers": field_errors(answers.set_aside, locale),
+    }
+    return FastJSONResponse(
+        payload, status_code=previous.status, headers=_created_headers(request, share_token)
+    )
 
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -228,16 +338,6 @@ def _expired(previous: IdempotentRequest) -> bool:
     return created < datetime.now(UTC) - IDEMPOTENCY_WINDOW
 
 
-def _remember(session: Session, key_hash: str, body_hash: str, payload: dict[str, Any]) -> None:
-    """Keeps the first answer for 24 hours, without the manage secret: a retry gets the same
-    assessment and share link, and the private link only ever travels once."""
-    kept = {**payload, "manage_url": None, "manage_secret": None, "replayed": True}
-    session.add(
-        IdempotentRequest(key_hash=key_hash, body_hash=body_hash, status=201, response=kept)
-    )
-    session.commit()
-
-
 @router.get(
     "/assessments/{share_token}",
     summary="A stored result, as it was computed",
@@ -247,11 +347,17 @@ def _remember(session: Session, key_hash: str, body_hash: str, payload: dict[str
         422: problem_response("The request is malformed."),
     },
 )
-def get_assessment(share_token: str, request: Request, session: SessionDep) -> Response:
+def get_assessment(
+    share_token: str, request: Request, session: SessionDep, assessor: AssessorDep
+) -> Response:
     assessment = assessments.by_share(session, share_token)
     if assessment is None:
-        return problem(request, 404, NOT_FOUND)
-    return FastJSONResponse(assessments.api_payload_of(assessment, api_locale(request)))
+        return problem(request, 404, NOT_FOUND, NO_ASSESSMENT)
+    # whoever holds the link may read it, but no shared cache should keep a copy
+    return FastJSONResponse(
+        assessments.api_payload_of(assessment, api_locale(request), assessor.reference),
+        headers={"Cache-Control": "private, no-store"},
+    )
 
 
 @router.get(

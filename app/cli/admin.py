@@ -20,6 +20,16 @@ from app.settings import get_settings
 from app.storage.db import engine_for
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 call a minute, not {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csmb-admin", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="area", required=True)
@@ -29,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     create = keys.add_parser("create", help="create a key (printed once)")
     create.add_argument("--name", required=True)
     create.add_argument("--origin", action="append", default=[], help="allowed web origin (repeat)")
-    create.add_argument("--rate", type=int, default=600, help="calls per minute")
+    create.add_argument("--rate", type=_positive, default=600, help="calls per minute (at least 1)")
     keys.add_parser("list", help="list keys (never their values)")
     revoke = keys.add_parser("revoke", help="revoke a key by its prefix")
     revoke.add_argument("prefix")

@@ -41,6 +41,8 @@ class FieldError:
     field: str
     code: ErrorCode
     message: LocalizedText
+    item: int | None = None
+    """The position of the offending item in a multiple-choice answer's list, when one is."""
 
 
 class InvalidAnswers(DomainError):
@@ -218,13 +220,13 @@ _EXPECTED: dict[str, LocalizedText] = {
 }
 
 
-def _error(field: str, code: ErrorCode, **values: object) -> FieldError:
-    return FieldError(field, code, _MESSAGES[code].format(**values))
+def _error(field: str, code: ErrorCode, item: int | None = None, **values: object) -> FieldError:
+    return FieldError(field, code, _MESSAGES[code].format(**values), item)
 
 
-def _wrong_type(question: Question) -> FieldError:
+def _wrong_type(question: Question, item: int | None = None) -> FieldError:
     expected = _EXPECTED[question.kind]
-    return _error(question.id, "wrong_type", expected_fr=expected.fr, expected_en=expected.en)
+    return _error(question.id, "wrong_type", item, expected_fr=expected.fr, expected_en=expected.en)
 
 
 # --- Applicability -----------------------------------------------------------------------------
@@ -287,13 +289,15 @@ def _check_value(question: Question, value: object) -> tuple[AnswerValue | None,
     if kind == "multiple":
         if isinstance(value, str) or not isinstance(value, list | tuple):
             return None, _wrong_type(question)
-        if not all(isinstance(v, str) for v in value):
-            return None, _wrong_type(question)
+        for position, v in enumerate(value):
+            if not isinstance(v, str):
+                return None, _wrong_type(question, position)
         chosen = [question.known_option(v) for v in value]
         if None in chosen:
-            return None, _error(question.id, "invalid_option")
+            return None, _error(question.id, "invalid_option", chosen.index(None))
         if len(set(chosen)) != len(chosen):
-            return None, _error(question.id, "duplicate_option")
+            again = next(i for i, c in enumerate(chosen) if c in chosen[:i])
+            return None, _error(question.id, "duplicate_option", again)
         exclusive = question.exclusive_option
         if exclusive and exclusive in chosen and len(chosen) > 1:
             label = question.option(exclusive).label

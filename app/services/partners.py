@@ -99,6 +99,8 @@ class NewKey:
 
 
 def create(session: Session, name: str, origins: list[str], rate_per_minute: int = 600) -> NewKey:
+    if rate_per_minute < 1:
+        raise ValueError(f"a key's rate is at least 1 call a minute, not {rate_per_minute}")
     prefix = secrets.token_hex(4)
     key = f"csmb_{prefix}_{secrets.token_urlsafe(24)}"
     record = PartnerKey(
@@ -106,7 +108,7 @@ def create(session: Session, name: str, origins: list[str], rate_per_minute: int
         prefix=prefix,
         key_hash=digest(key),
         origins=sorted({normalise_origin(o) for o in origins}),
-        rate_per_minute=max(1, rate_per_minute),
+        rate_per_minute=rate_per_minute,
     )
     session.add(record)
     session.commit()
@@ -164,6 +166,10 @@ class RateLimiter:
 
     def take(self, caller: str, rate_per_minute: int) -> float:
         """0 when the call may go ahead; otherwise the seconds to wait."""
+        return self.take_counted(caller, rate_per_minute)[0]
+
+    def take_counted(self, caller: str, rate_per_minute: int) -> tuple[float, float]:
+        """``take``, and the tokens left after this call (what RateLimit-Remaining reports)."""
         per_second = rate_per_minute / 60.0
         moment = time.monotonic()
         full = float(rate_per_minute)
@@ -176,9 +182,9 @@ class RateLimiter:
             tokens = min(full, bucket[0] + (moment - bucket[1]) * per_second)
         if tokens >= 1.0:
             self._buckets[caller] = (tokens - 1.0, moment)
-            return 0.0
+            return 0.0, tokens - 1.0
         self._buckets[caller] = (tokens, moment)
-        return (1.0 - tokens) / per_second
+        return (1.0 - tokens) / per_second, tokens
 
     def _prune(self, moment: float) -> None:
         self._buckets = {

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.problems import api_locale, problem
+from app.api.problems import api_locale, pointer_of, problem
 from app.core.answers import InvalidAnswers
 from app.core.text import t
 from app.core.vocabulary import Locale
@@ -33,7 +33,11 @@ async def invalid_answers(request: Request, exc: Exception) -> JSONResponse:
             "title": "Invalid answers" if locale == "en" else "Réponses invalides",
             "status": 422,
             "errors": [
-                {**e, "pointer": f"/{e['field']}"} for e in errors_payload(exc.errors, locale)
+                {
+                    **e,
+                    "pointer": pointer_of(err),
+                }
+                for e, err in zip(errors_payload(exc.errors, locale), exc.errors, strict=True)
             ],
         },
     )
@@ -99,9 +103,32 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+_API_ERRORS = {
+    404: (
+        t("Introuvable", "Not found"),
+        t(
+            "Aucune ressource de l'API à cette adresse : voir /docs pour la liste.",
+            "No API resource at this address: see /docs for the list.",
+        ),
+    ),
+    405: (
+        t("Méthode non autorisée", "Method not allowed"),
+        t(
+            "Cette adresse existe mais ne répond pas à cette méthode : voir l'en-tête Allow.",
+            "This address exists but does not answer this method: see the Allow header.",
+        ),
+    ),
+}
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for this type only
-    if request.url.path.startswith(API_PREFIX) or not _wants_html(request):
+    if request.url.path.startswith(API_PREFIX):
+        # the partner API's errors all have one shape, in the language asked for
+        title, detail = _API_ERRORS.get(exc.status_code, (INVALID_REQUEST, None))
+        headers = dict(exc.headers) if exc.headers else None
+        return problem(request, exc.status_code, title, detail, headers=headers)
+    if not _wants_html(request):
         return JSONResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
@@ -151,7 +178,7 @@ def _page(request: Request, status: int) -> HTMLResponse:
     return render(
         request,
         "error.html",
-        {"title": title.in_(locale), "message": message.in_(locale), "edition": "2022"},
+        {"title": title.in_(locale), "message": message.in_(locale)},
         status_code=status,
     )
 

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.core import Locale as BabelLocale
-from babel.core import negotiate_locale
+from babel.core import UnknownLocaleError, negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -34,9 +34,11 @@ def translations(locale: Locale) -> Translations:
 
 
 def parse_locale(value: str | None) -> Locale | None:
+    """A supported language from a language tag (``fr``, ``en-GB``, ``fr_CA``): its primary
+    subtag exactly, so that ``frog`` or ``english`` name no language rather than a wrong one."""
     if value is None:
         return None
-    value = value.strip().lower()[:2]
+    value = value.strip().lower().replace("_", "-").partition("-")[0]
     for locale in LOCALES:
         if value == locale:
             return locale
@@ -67,7 +69,7 @@ def from_accept_language(header: str | None) -> Locale | None:
         for tag in tags:
             try:
                 language = BabelLocale.parse(tag).language
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, UnknownLocaleError):  # "zz": well formed, unknown
                 continue
             found_locale = parse_locale(language)
             if found_locale is not None:

@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ApiGateMiddleware,
         database_url=settings.database_url,
         anonymous_rate=settings.anonymous_api_rate_per_minute,
+        default_locale=settings.default_locale,
+        max_body_bytes=settings.api_max_body_bytes,
     )
     app.add_middleware(SecurityHeadersMiddleware)
     # the API first, in the app's own list (add_api_routes): no other route matches /api/

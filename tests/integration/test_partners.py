@@ -176,6 +176,11 @@ def test_the_admin_command_creates_lists_and_revokes(
         assert admin(["keys", "list"]) == 0
         assert "revoked" in capsys.readouterr().out
         assert admin(["keys", "create", "--name", "x", "--origin", "not an origin"]) == 2
+        for rate in ("0", "-5", "many"):
+            with pytest.raises(SystemExit) as refused:  # argparse: usage and exit status 2
+                admin(["keys", "create", "--name", "x", "--rate", rate])
+            assert refused.value.code == 2
+            assert "--rate" in capsys.readouterr().err
     finally:
         get_settings.cache_clear()
 
