@@ -15,6 +15,12 @@ Atoms: ``{answer: ID, in: [..]}``, ``{answer: ID, below: N}``, ``{answer: ID, at
 ``all``, ``any`` and ``not``. An atom on a question that does not apply (the delay of a closed
 channel) or was left blank is false; ``in`` may name "dont_know", but ``below``/``at_least``
 never hold for it.
+
+What the advice takes for granted is declared beside it, in ``presupposes`` (see
+``Presupposes``): the channels it assumes are offered or not, the delays it assumes are slow,
+the volume, the indicators, the sector... The trigger must ensure every one of them:
+``app.core.recommendations.check_catalogue`` proves it from the trigger's atoms (a catalogue
+where it cannot is refused at loading), and the tests check it on generated answer sets.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.figures import Source
 from app.core.text import LocalizedText
-from app.core.vocabulary import Cluster, Sector
+from app.core.vocabulary import DELAY_BUCKETS, Channel, Cluster, Sector
 
 Theme = Literal[
     "maturity",
@@ -117,6 +123,86 @@ AnyOf.model_rebuild()
 Not.model_rebuild()
 
 
+class Presupposes(_Strict):
+    """What a recommendation's title and body take for granted about the answers: each field
+    is a fact its wording would contradict if it did not hold (advice on calls for a company
+    without a phone line, on a backlog for a company answering everywhere at once). The
+    trigger must imply every fact declared here; ``condition`` states them in the triggers'
+    own terms."""
+
+    open: tuple[Channel, ...] = ()
+    """Channels the text assumes are offered (each of them)."""
+    closed: tuple[Channel, ...] = ()
+    """Channels the text assumes are not offered (each of them)."""
+    any_open: tuple[Channel, ...] = ()
+    """At least one of these channels is offered (the text names them as alternatives)."""
+    any_closed: tuple[Channel, ...] = ()
+    """At least one of these channels is not offered (the text suggests opening one)."""
+    any_late: tuple[Channel, ...] = ()
+    """At least one of these channels is offered with a measured delay slower than its fastest
+    bucket (the text assumes requests wait there)."""
+    mentions: tuple[Channel, ...] = ()
+    """Channels the text names without assuming they are offered or not (an example among
+    others, a criterion of the model): declared so that every channel a text names is
+    accounted for."""
+    monthly_volume: tuple[str, ...] = ()
+    """The monthly volume is one of these buckets (the text speaks of large or peaking
+    volumes)."""
+    indicators: tuple[str, ...] = ()
+    """Satisfaction indicators the text assumes are in use (each of them)."""
+    sectors: tuple[Sector, ...] = ()
+    """The sectors the text's examples or figures fit."""
+    clusters: tuple[Cluster, ...] = ()
+    """The maturity profiles the text addresses ("your foundations are solid")."""
+    answers: tuple[Condition, ...] = ()
+    """Any other answer the text takes for granted, in the triggers' grammar."""
+
+    def condition(self) -> Condition | None:
+        """Every declared fact as one condition (None when nothing is declared)."""
+        facts: list[Condition] = []
+        facts += [AnswerIn(answer=f"{c}_open", in_=(True,)) for c in self.open]
+        facts += [AnswerIn(answer=f"{c}_open", in_=(False,)) for c in self.closed]
+        if self.any_open:
+            facts.append(_any([AnswerIn(answer=f"{c}_open", in_=(True,)) for c in self.any_open]))
+        if self.any_closed:
+            facts.append(
+                _any([AnswerIn(answer=f"{c}_open", in_=(False,)) for c in self.any_closed])
+            )
+        if self.any_late:
+            facts.append(
+                _any([AnswerIn(answer=f"{c}_delay", in_=late_buckets(c)) for c in self.any_late])
+            )
+        if self.monthly_volume:
+            facts.append(AnswerIn(answer="monthly_volume", in_=self.monthly_volume))
+        facts += [
+            AnswerIncludes(answer="satisfaction_indicators", includes=i) for i in self.indicators
+        ]
+        if self.sectors:
+            facts.append(SectorIs(sector=self.sectors))
+        if self.clusters:
+            facts.append(ClusterIs(cluster=self.clusters))
+        facts += self.answers
+        if not facts:
+            return None
+        return facts[0] if len(facts) == 1 else AllOf(all=tuple(facts))
+
+    def named_channels(self) -> frozenset[Channel]:
+        """Every channel this declaration accounts for."""
+        return frozenset(
+            (*self.open, *self.closed, *self.any_open, *self.any_closed, *self.any_late)
+        ) | frozenset(self.mentions)
+
+
+def late_buckets(channel: Channel) -> tuple[str, ...]:
+    """A channel's measured delay buckets slower than its fastest (the report's threshold
+    bounds the fastest bucket: every other one is late by the report's standard)."""
+    return DELAY_BUCKETS[channel][1:]
+
+
+def _any(options: list[Condition]) -> Condition:
+    return options[0] if len(options) == 1 else AnyOf(any=tuple(options))
+
+
 class Recommendation(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     priority: int = Field(ge=1, le=5)
@@ -125,6 +211,8 @@ class Recommendation(_Strict):
     title: LocalizedText
     body: LocalizedText
     rests_on: tuple[Source, ...] = Field(min_length=1)
+    presupposes: Presupposes = Presupposes()
+    """What the title and body take for granted; the trigger must ensure all of it."""
     when: Condition
 
 

@@ -559,10 +559,14 @@ def _chosen(item: Recommendation, reasons: tuple[LocalizedText, ...]) -> ChosenR
 def check_catalogue(
     catalogue: Catalogue, questionnaire: Questionnaire = QUESTIONNAIRE
 ) -> list[str]:
-    """Problems in the catalogue's triggers: unknown questions, values no answer can take."""
+    """Problems in the catalogue's triggers: unknown questions, values no answer can take, and
+    what a recommendation's text takes for granted (``presupposes``) that its trigger does not
+    ensure."""
     problems: list[str] = []
     for item in catalogue.recommendations:
-        for atom in atoms(item.when):
+        found = len(problems)
+        facts = item.presupposes.condition()
+        for atom in atoms(item.when) + (atoms(facts) if facts is not None else []):
             if isinstance(atom, ScoreBelow | ScoreAtLeast | ClusterIs | SectorIs):
                 continue
             question_id = atom.answer
@@ -571,7 +575,156 @@ def check_catalogue(
                 continue
             question = questionnaire[question_id]
             problems.extend(f"{item.id}: {p}" for p in _atom_problems(atom, question))
+        if facts is None or len(problems) > found:  # prove only what reads real answers
+            continue
+        for fact in facts.all if isinstance(facts, AllOf) else (facts,):
+            if not implies(item.when, fact, questionnaire):
+                shown = fact.model_dump(mode="json", by_alias=True)
+                problems.append(f"{item.id}: the trigger does not ensure {shown}")
     return problems
+
+
+def implies(
+    condition: Condition, fact: Condition, questionnaire: Questionnaire = QUESTIONNAIRE
+) -> bool:
+    """Whether ``condition`` holding guarantees ``fact``, for any validated answer set: a proof
+    from the atoms' meaning and from a conditional question being answered only when it
+    applies (a delay only for an open channel). False when no proof is found: the fact may
+    hold all the same, but the trigger does not show it, and a trigger should say plainly
+    what its advice assumes."""
+    if isinstance(fact, AllOf):
+        return all(implies(condition, part, questionnaire) for part in fact.all)
+    if isinstance(condition, AnyOf):  # every way the trigger can hold must ensure the fact
+        return all(implies(option, fact, questionnaire) for option in condition.any)
+    if isinstance(condition, AllOf) and any(
+        implies(part, fact, questionnaire) for part in condition.all
+    ):
+        return True
+    if isinstance(fact, AnyOf):
+        return any(implies(condition, option, questionnaire) for option in fact.any)
+    if isinstance(fact, Not):
+        return _excludes(condition, fact.not_, questionnaire)
+    if isinstance(condition, AllOf):
+        return False
+    if isinstance(condition, Not):
+        inner = condition.not_
+        # the placement always gives a cluster: not these clusters means one of the others
+        return (
+            isinstance(inner, ClusterIs)
+            and isinstance(fact, ClusterIs)
+            and set(CLUSTER_NAMES) - set(inner.cluster) <= set(fact.cluster)
+        )
+    return _atom_implies(condition, fact, questionnaire)
+
+
+def _excludes(condition: Condition, other: Condition, questionnaire: Questionnaire) -> bool:
+    """Whether ``condition`` holding guarantees that ``other`` does not."""
+    if isinstance(other, AnyOf):
+        return all(_excludes(condition, option, questionnaire) for option in other.any)
+    if isinstance(other, AllOf):
+        return any(_excludes(condition, part, questionnaire) for part in other.all)
+    if isinstance(other, Not):
+        return implies(condition, other.not_, questionnaire)
+    if isinstance(condition, AnyOf):
+        return all(_excludes(option, other, questionnaire) for option in condition.any)
+    if isinstance(condition, AllOf):
+        return any(_excludes(part, other, questionnaire) for part in condition.all)
+    if isinstance(condition, Not):
+        return implies(other, condition.not_, questionnaire)
+    return _disjoint(condition, other, questionnaire) or _disjoint(other, condition, questionnaire)
+
+
+def _atom_implies(atom: Atom, fact: Atom, questionnaire: Questionnaire) -> bool:
+    if atom == fact:
+        return True
+    if isinstance(atom, ClusterIs) and isinstance(fact, ClusterIs):
+        return set(atom.cluster) <= set(fact.cluster)
+    if isinstance(atom, SectorIs) and isinstance(fact, SectorIs):
+        return set(atom.sector) <= set(fact.sector)
+    if isinstance(atom, ScoreBelow) and isinstance(fact, ScoreBelow):
+        return atom.below <= fact.below
+    if isinstance(atom, ScoreAtLeast) and isinstance(fact, ScoreAtLeast):
+        return atom.at_least >= fact.at_least
+    if isinstance(atom, ScoreBelow | ScoreAtLeast | ClusterIs | SectorIs):
+        return False
+    if isinstance(fact, AnswerIn | AnswerIncludes):
+        # an atom on a question holds only when the question was answered, so only when
+        # every condition it is asked under holds
+        for parent, values in _asked_under(atom.answer, questionnaire):
+            if parent != fact.answer:
+                continue
+            multiple = questionnaire[parent].kind == "multiple"  # asked when one is ticked
+            if isinstance(fact, AnswerIncludes):
+                if multiple and tuple(values) == (fact.includes,):
+                    return True
+            elif not multiple and _subset(values, fact.in_):
+                return True
+    if isinstance(fact, ScoreBelow | ScoreAtLeast | ClusterIs | SectorIs):
+        return False
+    if atom.answer != fact.answer:
+        return False
+    if isinstance(atom, AnswerIn) and isinstance(fact, AnswerIn):
+        return _subset(atom.in_, fact.in_)
+    if isinstance(atom, AnswerBelow) and isinstance(fact, AnswerBelow):
+        return atom.below <= fact.below
+    if isinstance(atom, AnswerAtLeast) and isinstance(fact, AnswerAtLeast):
+        return atom.at_least >= fact.at_least
+    return False
+
+
+def _disjoint(atom: Condition, other: Condition, questionnaire: Questionnaire) -> bool:
+    """Whether two atoms can never hold together (checked one way round: call it both)."""
+    if isinstance(atom, ClusterIs) and isinstance(other, ClusterIs):
+        return not set(atom.cluster) & set(other.cluster)
+    if isinstance(atom, SectorIs) and isinstance(other, SectorIs):
+        return not set(atom.sector) & set(other.sector)
+    if isinstance(atom, ScoreBelow) and isinstance(other, ScoreAtLeast):
+        return atom.below <= other.at_least
+    if isinstance(atom, AllOf | AnyOf | Not | ScoreBelow | ScoreAtLeast | ClusterIs | SectorIs):
+        return False
+    if isinstance(other, AllOf | AnyOf | Not | ScoreBelow | ScoreAtLeast | ClusterIs | SectorIs):
+        return False
+    if isinstance(atom, AnswerIn):
+        # ``other`` reads a question asked only when ``atom``'s question has other answers
+        for parent, values in _asked_under(other.answer, questionnaire):
+            if parent == atom.answer and not _overlap(atom.in_, values):
+                kind = questionnaire[parent].kind if parent in questionnaire else None
+                if kind != "multiple":
+                    return True
+    if atom.answer != other.answer:
+        return False
+    if isinstance(atom, AnswerIn) and isinstance(other, AnswerIn):
+        return not _overlap(atom.in_, other.in_)
+    if isinstance(atom, AnswerBelow) and isinstance(other, AnswerAtLeast):
+        return atom.below <= other.at_least
+    if isinstance(atom, AnswerIncludes) and isinstance(other, AnswerExcludes):
+        return atom.includes == other.excludes
+    return False
+
+
+def _asked_under(
+    question_id: str, questionnaire: Questionnaire
+) -> list[tuple[str, tuple[object, ...]]]:
+    """The conditions a question is asked under, its parent's first: (question, values)."""
+    found: list[tuple[str, tuple[object, ...]]] = []
+    seen = set()
+    while question_id in questionnaire and question_id not in seen:
+        seen.add(question_id)
+        rule = questionnaire[question_id].applies_when
+        if rule is None:
+            break
+        found.append((rule.question, rule.values))
+        question_id = rule.question
+    return found
+
+
+def _subset(values: Iterable[object], accepted: Iterable[object]) -> bool:
+    """Every value is accepted, compared as answers are (``True`` is not ``1``)."""
+    return {(type(v), v) for v in values} <= {(type(v), v) for v in accepted}
+
+
+def _overlap(values: Iterable[object], others: Iterable[object]) -> bool:
+    return bool({(type(v), v) for v in values} & {(type(v), v) for v in others})
 
 
 def _atom_problems(atom: Atom, question: Question) -> list[str]:
