@@ -3,8 +3,19 @@
 Each comparison puts the company's answer beside the report's figure and its source, and
 gives a verdict: ``better``, ``in_line``, ``below``, ``no_figure`` (the report gives none for
 that group) or ``not_comparable`` (the company does not measure it). Where the figure is a
-share of companies reaching a threshold, the verdict also places the company: "faster than
-about two respondents in three".
+share of companies reaching a threshold ("66% answer emails within 24 hours"), a sentence
+also places the company, saying only what the figure supports for the answer bucket chosen:
+
+- a bucket at or beyond the threshold: the company is one of that share (and, beyond it, does
+  even better: the figure cannot say how many of the share do as well);
+- the bucket just past the threshold: that share does better, no more and no fewer;
+- a bucket two or more past it: at least that share does better (the figure does not count
+  the respondents in between, who do better too);
+- "not measured", or no answer: no position.
+
+Whether satisfaction is measured after a contact is read the same way, on the scale
+"every time" > "sometimes" > "never": a figure whose quote says "systématiquement" counts the
+companies measuring every time, another the companies measuring at all.
 """
 
 from __future__ import annotations
@@ -15,7 +26,7 @@ from typing import Literal, cast
 
 from app.core.answers import Answers
 from app.core.benchmarks import Benchmarks, ClusterFigures, SectorBenchmark
-from app.core.figures import Figure, ThresholdFigure
+from app.core.figures import Figure, ThresholdFigure, normalise_text
 from app.core.questionnaire import CHANNEL_SHORT_NAMES, QUESTIONNAIRE, answer_label
 from app.core.records import FieldsAreState
 from app.core.text import LocalizedText, t
@@ -68,39 +79,78 @@ _FRACTIONS: tuple[tuple[float, int, int], ...] = (
     (10, 1, 10),
     (20, 1, 5),
     (25, 1, 4),
+    (30, 3, 10),
     (100 / 3, 1, 3),
     (40, 2, 5),
     (50, 1, 2),
     (60, 3, 5),
     (200 / 3, 2, 3),
+    (70, 7, 10),
     (75, 3, 4),
     (80, 4, 5),
     (90, 9, 10),
 )
-_FR_NUM = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 9: "neuf"}
+_FR_NUM = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 7: "sept", 9: "neuf"}
 _FR_DEN = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 10: "dix"}
-_EN_NUM = {1: "one", 2: "two", 3: "three", 4: "four", 9: "nine"}
+_EN_NUM = {1: "one", 2: "two", 3: "three", 4: "four", 7: "seven", 9: "nine"}
 _EN_DEN = {2: "two", 3: "three", 4: "four", 5: "five", 10: "ten"}
 
 
+AT_LEAST_SLACK = 1.0
+"""Points a share may fall short of the fraction said "at least" of it (66% is "at least two in
+three"): the report's shares are rounded to the unit."""
+
+
 @lru_cache(maxsize=512)
-def share_in_words(share: float) -> LocalizedText:
-    """A share of respondents as a reader says it: 68 -> "about two respondents in three"."""
-    if share >= 95:
+def share_in_words(share: float, at_least: bool = False) -> LocalizedText:
+    """A share of respondents as a reader says it: 68 -> "about two respondents in three".
+
+    ``at_least``: the share is a lower bound (the figure counts only part of the respondents
+    concerned), said as the largest fraction it reaches: 78 -> "at least three respondents in
+    four", never rounded up."""
+    if at_least:
+        reached = [f for f in _FRACTIONS if f[0] <= share + AT_LEAST_SLACK]
+        if not reached:
+            return t("au moins quelques répondants", "at least a few respondents")
+        _, num, den = max(reached)
+        fr_adverb, en_adverb = "au moins", "at least"
+    elif share >= 95:
         return t("presque tous les répondants", "almost every respondent")
-    if share <= 5:
+    elif share <= 5:
         return t("presque aucun répondant", "almost no respondent")
-    _, num, den = min(_FRACTIONS, key=lambda f: abs(f[0] - share))
+    else:
+        _, num, den = min(_FRACTIONS, key=lambda f: abs(f[0] - share))
+        fr_adverb, en_adverb = "environ", "about"
     fr_noun = "répondant" if num == 1 else "répondants"
     en_noun = "respondent" if num == 1 else "respondents"
     return t(
-        f"environ {_FR_NUM[num]} {fr_noun} sur {_FR_DEN[den]}",
-        f"about {_EN_NUM[num]} {en_noun} in {_EN_DEN[den]}",
+        f"{fr_adverb} {_FR_NUM[num]} {fr_noun} sur {_FR_DEN[den]}",
+        f"{en_adverb} {_EN_NUM[num]} {en_noun} in {_EN_DEN[den]}",
     )
 
 
 def _pct(value: float) -> str:
     return f"{value:.0f}"
+
+
+_QUALIFIERS: dict[str, LocalizedText] = {
+    "about": t("environ", "about"),
+    "more_than": t("plus de", "more than"),
+    "less_than": t("moins de", "less than"),
+}
+_FLIPPED = {"more_than": "less_than", "less_than": "more_than"}
+
+
+def _share(figure: Figure, share: float) -> LocalizedText:
+    """A figure's share for its statement, as precise as the report printed it: "près d'une
+    sur deux" is "about 50", not "50" (and "more than" the printed side is "less than" its
+    complement)."""
+    qualifier: str = figure.qualifier
+    if figure.complement:
+        qualifier = _FLIPPED.get(qualifier, qualifier)
+    word = _QUALIFIERS.get(qualifier)
+    number = _pct(share)
+    return t(number, number) if word is None else t(f"{word.fr} {number}", f"{word.en} {number}")
 
 
 # --- the three kinds of comparison -------------------------------------------------------------
@@ -114,36 +164,61 @@ def _threshold_reference(
     answer: object,
     describe: LocalizedText,
 ) -> Reference:
-    """``figures``: (figure, threshold bucket, share meeting it). ``describe`` takes {share}
-    and {threshold}."""
+    """``figures``: (figure, threshold bucket, share meeting it); ``buckets``: the answer's
+    scale, best first. ``describe`` takes {share} and {threshold}.
+
+    The figure splits respondents in two: the share whose answer is the threshold bucket or
+    better, and the rest. The position sentence says where the company's bucket falls and
+    only what that split supports (see the module's docstring)."""
     if not figures:
         return Reference(scope, group, None, None, "no_figure")
     if answer == NOT_MEASURED or answer is None:
         figure, bucket, share = figures[0]
-        statement = describe.format(share=_pct(share), threshold=_BUCKET_WORDS[bucket])
-        return Reference(scope, group, figure, statement, "not_comparable", value=share)
+        statement = describe.format(share=_share(figure, share), threshold=_BUCKET_WORDS[bucket])
+        position = _UNANSWERED if answer is None else None
+        return Reference(scope, group, figure, statement, "not_comparable", position, share)
     rank = buckets.index(str(answer))
     met = [f for f in figures if rank <= buckets.index(f[1])]
     missed = [f for f in figures if rank > buckets.index(f[1])]
     if met:
+        # the strictest threshold the company reaches says most about it
         figure, bucket, share = min(met, key=lambda f: f[2])
         verdict: Verdict = "better" if share < 50 else "in_line"
-        others = 100 - share
-        who = share_in_words(others)
-        position = t(f"Vous faites mieux {_que(who.fr)}.", f"You do better than {who.en}.")
+        beyond = rank < buckets.index(bucket)
+        position = _reaching(share, _BUCKET_WORDS[str(answer)] if beyond else None)
     else:
+        # the loosest threshold it misses: the largest share known to do better
         figure, bucket, share = max(missed, key=lambda f: f[2])
         verdict = "below" if share >= 50 else "in_line"
-        position = t("Font mieux que vous : {who}.", "Doing better than you: {who}.").format(
-            who=share_in_words(share)
-        )
-    statement = describe.format(share=_pct(share), threshold=_BUCKET_WORDS[bucket])
+        # one bucket past the threshold: exactly the share does better; further: the
+        # respondents in the buckets in between do better too, uncounted
+        at_least = rank > buckets.index(bucket) + 1
+        position = _SHORT_OF.format(who=share_in_words(share, at_least))
+    statement = describe.format(share=_share(figure, share), threshold=_BUCKET_WORDS[bucket])
     return Reference(scope, group, figure, statement, verdict, position, value=share)
 
 
-def _que(text: str) -> str:
-    """French "que" before a word, elided before a vowel: "qu'environ", "que presque"."""
-    return f"qu'{text}" if text[:1] in "aeiouyéèêàh" else f"que {text}"
+_UNANSWERED = t(
+    "Sans réponse de votre part, pas de comparaison possible.",
+    "Without your answer, there is nothing to compare.",
+)
+_SHORT_OF = t("Font mieux que vous : {who}.", "Doing better than you: {who}.")
+
+
+def _reaching(share: float, beyond: LocalizedText | None) -> LocalizedText:
+    """The company is one of the ``share`` reaching the threshold; ``beyond``: its answer, when
+    it is better than the threshold (how many of the share do as well, the figure cannot say).
+    Where the share is a minority, how many the company outdoes: the rest, or at least the rest
+    when its answer is beyond the threshold (some of the share fall short of it too)."""
+    fr, en = "Vous en faites partie", "You are one of them"
+    if beyond is not None:
+        fr += f", et faites même mieux : {beyond.fr}"
+        en += f", and do even better: {beyond.en}"
+    if share < 50:
+        who = share_in_words(100 - share, at_least=beyond is not None)
+        fr += f". Font moins bien que vous : {who.fr}"
+        en += f". Doing less well than you: {who.en}"
+    return t(fr + ".", en + ".")
 
 
 def _number(value: float, decimals: int) -> LocalizedText:
@@ -174,13 +249,14 @@ def _mean_reference(
         return Reference(scope, group, figure, statement, "not_comparable", value=figure.value)
     gap = value - figure.value
     verdict: Verdict = "in_line" if abs(gap) <= tolerance else ("better" if gap > 0 else "below")
-    plural = abs(round(gap, decimals)) >= 2
+    size = abs(round(gap, decimals))
+    # French says "point" below 2 ("1,93 point"), English only for exactly one ("0.69 points")
     position = (
         t("Exactement le chiffre du rapport.", "Exactly the report's figure.")
-        if round(gap, decimals) == 0
+        if size == 0
         else t("Écart : {gap} {unit}.", "Gap: {gap} {unit}.").format(
             gap=_signed(gap, decimals),
-            unit=t("points" if plural else "point", "points" if plural else "point"),
+            unit=t("points" if size >= 2 else "point", "point" if size == 1 else "points"),
         )
     )
     return Reference(scope, group, figure, statement, verdict, position, value=figure.value)
@@ -196,7 +272,7 @@ def _practice_reference(
     if figure is None:
         return Reference(scope, group, None, None, "no_figure")
     value = figure.value
-    statement = describe.format(share=_pct(value))
+    statement = describe.format(share=_share(figure, value))
     if does_it:
         verdict: Verdict = "better" if value < 50 else "in_line"
         position = t("Font de même : {who}.", "Doing the same: {who}.").format(
@@ -227,6 +303,9 @@ _BUCKET_WORDS: dict[str, LocalizedText] = {
     "lt_10min": t("moins de 10 minutes", "under 10 minutes"),
     "5_10min": t("moins de 10 minutes", "under 10 minutes"),
     "10_60min": t("moins d'une heure", "under an hour"),
+    # satisfaction measured after a contact
+    "systematic": t("après chaque contact", "after every contact"),
+    "sometimes": t("de temps en temps", "from time to time"),
 }
 
 _DELAY_STATEMENT = t(
@@ -238,8 +317,9 @@ _PHONE_DELAY_STATEMENT = t(
     "{share}% pick up in {threshold}",
 )
 _AHT_STATEMENT = t(
-    "{share} % traitent une demande en {threshold}",
-    "{share}% handle a request in {threshold}",
+    # the report's figures are on the average handling time (DMT), not on every request
+    "{share} % traitent une demande en {threshold} en moyenne",
+    "{share}% handle a request in {threshold} on average",
 )
 
 PhoneEmail = Literal["phone", "email"]
@@ -271,6 +351,32 @@ def _group_names(
 
 def _answer_label(question_id: str, answers: Answers) -> LocalizedText:
     return answer_label(QUESTIONNAIRE[question_id], answers.get(question_id))
+
+
+SATISFACTION_SCALE: tuple[str, ...] = ("systematic", "sometimes", "never")
+"""The answers to "satisfaction measured after a contact?", best first."""
+
+
+def _satisfaction_mark(figure: Figure) -> tuple[str, LocalizedText]:
+    """What a satisfaction figure counts, read from its quote: the companies measuring after
+    every contact when the quote says "systématiquement" (all respondents: 78%), else those
+    measuring at all (the classiques' 71% who do, against 29% who do not), and the statement
+    that keeps that meaning, "after a contact" only when the quote says it. Computed with the
+    row, which is remembered."""
+    quote = normalise_text(figure.source.quote or "").lower()
+    if "systématiquement" in quote:
+        return "systematic", t(
+            "{share} % mesurent systématiquement la satisfaction client après un contact",
+            "{share}% systematically measure customer satisfaction after a contact",
+        )
+    if "contact" in quote:
+        return "sometimes", t(
+            "{share} % mesurent la satisfaction client après un contact",
+            "{share}% measure customer satisfaction after a contact",
+        )
+    return "sometimes", t(
+        "{share} % mesurent la satisfaction client", "{share}% measure customer satisfaction"
+    )
 
 
 # --- the comparisons ---------------------------------------------------------------------------
@@ -573,21 +679,33 @@ class Comparator:
     def _satisfaction(
         self, answers: Answers, figures: ClusterFigures, names: dict[Scope, LocalizedText]
     ) -> KpiComparison:
-        return self._practice(
-            "satisfaction_measured",
-            t("Satisfaction mesurée après contact", "Satisfaction measured after contact"),
-            _answer_label("satisfaction_measured", answers),
-            answers.choice("satisfaction_measured") == "systematic",
-            t(
-                "{share} % mesurent la satisfaction client après un contact",
-                "{share}% measure customer satisfaction after a contact",
+        """Three answers, not a yes/no: "sometimes" measures less than "every time" and more
+        than "never", so the row is read as a threshold on that scale (see _satisfaction_mark)."""
+        answer = answers.choice("satisfaction_measured")
+
+        def reference(scope: Scope, figure: Figure | None) -> Reference:
+            if figure is None:
+                return Reference(scope, names[scope], None, None, "no_figure")
+            bucket, describe = _satisfaction_mark(figure)
+            return _threshold_reference(
+                scope,
+                names[scope],
+                [(figure, bucket, figure.value)],
+                SATISFACTION_SCALE,
+                answer,
+                describe,
+            )
+
+        return KpiComparison(
+            kpi="satisfaction_measured",
+            label=t("Satisfaction mesurée après contact", "Satisfaction measured after contact"),
+            answer=_answer_label("satisfaction_measured", answers),
+            kind="practice",
+            references=(
+                reference("sector", None),
+                reference("all", self.benchmarks.all_respondents.satisfaction_measured),
+                reference("cluster", figures.satisfaction_measured),
             ),
-            (
-                None,
-                self.benchmarks.all_respondents.satisfaction_measured,
-                figures.satisfaction_measured,
-            ),
-            names,
         )
 
     def _selfcare(
