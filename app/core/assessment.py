@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.core.answers import Answers, validate_answers
-from app.core.benchmarks import Benchmarks
+from app.core.benchmarks import Benchmarks, ClusterFigures
 from app.core.catalogue import Catalogue
 from app.core.comparison import Comparator, KpiComparison, OrientationPosition, orientation_position
 from app.core.next_level import PathFinder, PathResult
@@ -42,6 +42,8 @@ class AssessmentResult:
     comparisons: tuple[KpiComparison, ...]
     orientation: OrientationPosition
     recommendations: tuple[ChosenRecommendation, ...]
+    profile: ClusterFigures
+    """The placed cluster as the report describes it (name, tagline, description, share)."""
 
 
 class Assessor:
@@ -62,6 +64,7 @@ class Assessor:
             comparisons=self.comparator.compare(answers, placement.cluster),
             orientation=orientation_position(answers, self.reference.benchmarks),
             recommendations=self.recommender.recommend(answers, placement.cluster),
+            profile=self.reference.benchmarks.clusters[placement.cluster],
         )
 
     def assess_raw(self, raw: Mapping[str, object]) -> AssessmentResult:

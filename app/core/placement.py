@@ -64,6 +64,18 @@ class FactorPull(FieldsAreState):
 
 
 @record
+class Hinge:
+    """The one answer the placement rests on: left out, the answers would more likely than not
+    place in ``without`` instead (of the answers that would, the one that moves the odds
+    most)."""
+
+    factor: str
+    question: str
+    answer: str | None
+    without: Cluster
+
+
+@record
 class Placement:
     cluster: Cluster
     probabilities: dict[Cluster, float]
@@ -76,6 +88,9 @@ class Placement:
     pulls: tuple[FactorPull, ...]
     skipped: tuple[str, ...]
     """Factors left out (not measured or unanswered); more of them, less confidence."""
+    hinge: Hinge | None = None
+    """Set when a single answer decides the level (not on a borderline placement, which
+    says so already)."""
     terms: tuple[Scores | None, ...] = field(default=(), repr=False, compare=False)
     """Each factor's distance terms (None: left out), what ``distances`` sums: the path to
     the next level re-sums them with a few changed."""
@@ -313,6 +328,7 @@ class PlacementModel:
             nearest != best or probs[best] - probs[second] < self.profiles.borderline_margin
         )
         b, c, p = CLUSTERS
+        hinge = None if borderline else self._hinge(states, scores, best)
         return Placement(
             cluster=CLUSTERS[best],
             probabilities={b: probs[0], c: probs[1], p: probs[2]},
@@ -323,8 +339,36 @@ class PlacementModel:
             runner_up=CLUSTERS[second],
             pulls=tuple([state.pull for state in states]),
             skipped=tuple([state.pull.factor for state in states if state.left_out]),
+            hinge=hinge,
             terms=tuple([state.terms for state in states]),
         )
+
+    def _hinge(self, states: list[_State], scores: Scores, best: int) -> Hinge | None:
+        """The answer without which another level would come first (its term taken out of
+        the distances, as if unanswered); of several, the one whose removal moves the odds
+        most. A level that rests on one answer deserves saying so: that answer may be a
+        "not measured" a manager could change by measuring."""
+        t = self.temperature
+        found: _State | None = None
+        without = best
+        widest = 0.0
+        for state in states:
+            terms = state.terms
+            if terms is None:
+                continue
+            after = (scores[0] + terms[0] / t, scores[1] + terms[1] / t, scores[2] + terms[2] / t)
+            other = max(range(3), key=after.__getitem__)
+            # a clear change only: the other level more likely than not without that answer
+            if (
+                other != best
+                and after[other] - after[best] > widest
+                and self.probabilities(after)[other] >= 0.5
+            ):
+                found, without, widest = state, other, after[other] - after[best]
+        if found is None:
+            return None
+        pull = found.pull
+        return Hinge(pull.factor, pull.question, pull.answer, CLUSTERS[without])
 
     def distances_after(
         self, placement: Placement, changed: Mapping[str, object], moved: Iterable[str]

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlmodel import Session, col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, select
 
 from app.core.answers import Answers
 from app.core.assessment import AssessmentResult, ReferenceData
-from app.core.vocabulary import LOCALES, Locale
+from app.core.vocabulary import LOCALES, Cluster, Locale
+from app.services import share_links
 from app.services.presentation import ResultPage, describe_result
-from app.services.result_payload import result_payload
+from app.services.result_payload import documents_payload, profile_payload, result_payload
 from app.services.tokens import digest, new_token, plausible
 from app.storage.tables import Assessment, Draft
 
@@ -40,8 +43,19 @@ def result_pages(result: AssessmentResult, reference: ReferenceData) -> dict[str
     return pages
 
 
-def api_payload_of(assessment: Assessment, locale: Locale) -> dict[str, Any]:
+def api_payload_of(
+    assessment: Assessment, locale: Locale, reference: ReferenceData
+) -> dict[str, Any]:
+    """The stored result as the API gives it; one stored before the result named its
+    cluster's description and its documents gets them from the reference data."""
     payload: dict[str, Any] = assessment.result["api"][locale]
+    if "documents" not in payload:
+        profile = reference.benchmarks.clusters[cast(Cluster, assessment.cluster)]
+        payload = {
+            **payload,
+            "cluster_profile": profile_payload(profile, locale),
+            "documents": documents_payload(locale),
+        }
     return payload
 
 
@@ -56,9 +70,17 @@ def store(
     raw_answers: dict[str, Any],
     locale: Locale,
     draft: Draft | None = None,
+    remember: Callable[[str], SQLModel] | None = None,
 ) -> Created:
-    """Stores a completed assessment and consumes its draft, in one transaction."""
-    share, manage = new_token(), new_token()
+    """Stores a completed assessment and consumes its draft, in one transaction.
+
+    ``remember``: a row to store in the same transaction, made from the share token (the
+    API's Idempotency-Key record). When another request stored that row first (its key is
+    unique), nothing is stored and ``AlreadyStored`` is raised: the caller answers with the
+    other request's assessment."""
+    manage = new_token()
+    # the share token follows from the private one, so the manage page can always show it
+    share = share_links.derived_share_token(manage)
     answers: Answers = result.answers
     placement = result.placement
     assessment = Assessment(
@@ -81,9 +103,19 @@ def store(
     session.add(assessment)
     if draft is not None:
         session.delete(draft)
-    session.commit()
+    if remember is not None:
+        session.add(remember(share))
+    try:
+        session.commit()
+    except IntegrityError as clash:
+        session.rollback()
+        raise AlreadyStored from clash
     session.refresh(assessment)
     return Created(assessment, share, manage)
+
+
+class AlreadyStored(Exception):
+    """A concurrent request with the same Idempotency-Key stored its assessment first."""
 
 
 def by_share(session: Session, token: str) -> Assessment | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.core.assessment import AssessmentResult, ReferenceData
@@ -144,6 +145,30 @@ class ResultPage:
     orientation_closest: str
     advice: tuple[Advice, ...]
     more_advice: tuple[Advice, ...] = field(default=())
+    decisive: str | None = None
+    """When one answer decides the level: which, and where the others would place."""
+
+
+def _decisive(
+    result: AssessmentResult, name: Callable[[Cluster], str], locale: Locale
+) -> str | None:
+    hinge = result.placement.hinge
+    if hinge is None:
+        return None
+    pull = next(p for p in result.placement.pulls if p.factor == hinge.factor)
+    answer = f"{_factor_label(pull, locale)} — {_factor_answer(pull, locale)}"
+    return (
+        t(
+            "Ce niveau tient à une seule de vos réponses, « {answer} » : sans elle, vos autres "
+            "réponses vous placeraient plutôt parmi les {other}. Si elle ne reflète pas bien "
+            "votre service (une durée que vous pourriez mesurer, par exemple), vérifiez-la.",
+            "This level rests on a single one of your answers, “{answer}”: without it, your "
+            "other answers would rather place you among the {other}. If it does not reflect your "
+            "service well (a time you could measure, say), check it.",
+        )
+        .format(answer=answer, other=name(hinge.without))
+        .in_(locale)
+    )
 
 
 def _factor_label(pull: FactorPull, locale: Locale) -> str:
@@ -292,6 +317,7 @@ def describe_result(
             )
         ),
         borderline=placement.borderline,
+        decisive=_decisive(result, name, locale),
         runner_up_name=name(placement.runner_up),
         confidence_reduced=placement.confidence == "reduced",
         left_out=left_out,

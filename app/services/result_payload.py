@@ -10,12 +10,14 @@ import orjson
 
 from app.core.answers import FieldError
 from app.core.assessment import AssessmentResult
+from app.core.benchmarks import ClusterFigures
 from app.core.comparison import KpiComparison, Reference
 from app.core.figures import Figure, Source
-from app.core.placement import FactorPull
+from app.core.placement import FactorPull, Hinge
 from app.core.questionnaire import QUESTIONNAIRE
 from app.core.recommendations import ChosenRecommendation
 from app.core.vocabulary import Locale
+from app.services.presentation import DOCUMENTS
 
 
 def source_payload(source: Source) -> dict[str, Any]:
@@ -53,11 +55,34 @@ def _comparison(kpi: KpiComparison, locale: Locale) -> dict[str, Any]:
     }
 
 
+def _answer_value(question: str, key: str | None) -> str | bool | int | None:
+    """A factor's answer as the question's JSON value (the core keys answers as text)."""
+    if key is None or question not in QUESTIONNAIRE:
+        return key
+    kind = QUESTIONNAIRE[question].kind
+    if kind == "boolean" and key in ("true", "false"):
+        return key == "true"
+    if kind in ("scale", "percent", "integer") and key.isdigit():
+        return int(key)
+    return key
+
+
+def _decisive(hinge: Hinge | None) -> dict[str, Any] | None:
+    if hinge is None:
+        return None
+    return {
+        "factor": hinge.factor,
+        "question": hinge.question,
+        "answer": _answer_value(hinge.question, hinge.answer),
+        "level_without_it": hinge.without,
+    }
+
+
 def _pull(p: FactorPull, locale: Locale) -> dict[str, Any]:
     return {
         "factor": p.factor,
         "question": p.question,
-        "answer": p.answer,
+        "answer": _answer_value(p.question, p.answer),
         "pull": p.pull,
         "left_out": p.skipped,
     }
@@ -123,8 +148,40 @@ _json_fragments = _Fragments(
 )
 
 
+def profile_payload(profile: ClusterFigures, locale: Locale) -> dict[str, Any]:
+    return {
+        "name": profile.name.in_(locale),
+        "tagline": profile.tagline.in_(locale),
+        "description": profile.description.in_(locale),
+        "share": figure_payload(profile.share),
+    }
+
+
+def documents_payload(locale: Locale) -> dict[str, dict[str, str]]:
+    """Every document a source may name (``source.document``), with its title."""
+    return {document: {"title": title.in_(locale)} for document, title in DOCUMENTS.items()}
+
+
+_DOCUMENTS = {locale: documents_payload(locale) for locale in get_args(Locale)}
+_DOCUMENTS_JSON = {
+    locale: orjson.Fragment(orjson.dumps(documents)) for locale, documents in _DOCUMENTS.items()
+}
+_PROFILES: dict[tuple[int, Locale, bool], tuple[ClusterFigures, Any]] = {}
+"""Each cluster's description as payload, by language and form (dict or JSON), made once per
+reference data loaded; the figures are kept with it so that their id is never reused."""
+
+
+def _profile_of(profile: ClusterFigures, locale: Locale, as_json: bool) -> Any:
+    kept = _PROFILES.get((id(profile), locale, as_json))
+    if kept is None:
+        made = profile_payload(profile, locale)
+        fragment = orjson.Fragment(orjson.dumps(made)) if as_json else made
+        kept = _PROFILES[(id(profile), locale, as_json)] = (profile, fragment)
+    return kept[1]
+
+
 def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
-    return _assemble(result, locale, _fragments)
+    return _assemble(result, locale, _fragments, as_json=False)
 
 
 def result_json(
@@ -132,17 +189,22 @@ def result_json(
 ) -> bytes:
     """``result_payload`` (plus ``extra`` keys) as JSON, as the API sends it: orjson (the same
     values as ``json.dumps``, non-ASCII as UTF-8), each shared part serialised once."""
-    return orjson.dumps({**_assemble(result, locale, _json_fragments), **(extra or {})})
+    payload = _assemble(result, locale, _json_fragments, as_json=True)
+    return orjson.dumps({**payload, **(extra or {})})
 
 
-def _assemble(result: AssessmentResult, locale: Locale, fragments: _Fragments) -> dict[str, Any]:
+def _assemble(
+    result: AssessmentResult, locale: Locale, fragments: _Fragments, *, as_json: bool
+) -> dict[str, Any]:
     placement = result.placement
     path = result.next_level
     return {
         "edition": result.edition,
         "cluster": placement.cluster,
+        "cluster_profile": _profile_of(result.profile, locale, as_json),
         "probabilities": placement.probabilities,
         "borderline": placement.borderline,
+        "decisive_answer": _decisive(placement.hinge),
         "confidence": placement.confidence,
         "factors_left_out": list(placement.skipped),
         "factor_pulls": fragments(placement.pulls, locale, _pull),
@@ -174,6 +236,7 @@ def _assemble(result: AssessmentResult, locale: Locale, fragments: _Fragments) -
             "closest_cluster": result.orientation.closest,
         },
         "recommendations": fragments(result.recommendations, locale, _recommendation),
+        "documents": (_DOCUMENTS_JSON if as_json else _DOCUMENTS)[locale],
     }
 
 

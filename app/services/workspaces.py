@@ -120,6 +120,12 @@ def listing(
     return Listing(list(rows), total, page, pages)
 
 
+def has_assessments(session: Session, workspace: Workspace) -> bool:
+    """Whether the workspace holds any assessment at all (one indexed row, whatever the size)."""
+    query = select(Assessment.id).where(col(Assessment.workspace_id) == workspace.id).limit(1)
+    return session.exec(query).first() is not None
+
+
 def by_public_id(session: Session, workspace: Workspace, public_id: str) -> Assessment | None:
     query = select(Assessment).where(
         col(Assessment.workspace_id) == workspace.id, col(Assessment.public_id) == public_id

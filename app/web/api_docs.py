@@ -6,16 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.web.deps import AssessorDep
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/docs", response_class=HTMLResponse)
-def api_docs(request: Request, assessor: AssessorDep) -> HTMLResponse:
-    return render(
-        request,
-        "api_docs.html",
-        {"edition": assessor.reference.edition, "openapi_url": request.app.openapi_url},
-    )
+def api_docs(request: Request) -> HTMLResponse:
+    return render(request, "api_docs.html", {"openapi_url": request.app.openapi_url})

@@ -14,7 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from app.core.text import t
-from app.core.vocabulary import Locale
+from app.core.vocabulary import Cluster, Locale
 from app.services.presentation import ResultPage
 
 _COLOURS = {"basiques": "#9a6700", "classiques": "#0b5cad", "polyvalents": "#1a7f37"}
@@ -107,9 +107,16 @@ def probabilities_chart(page: ResultPage, locale: Locale) -> Chart:
     )
 
 
+def lead(pulls: dict[Cluster, float], cluster: Cluster) -> float:
+    """How much more an answer pulls toward ``cluster`` than toward any other level: positive
+    exactly when ``cluster`` is the level it pulls most toward (the table's "pulls most
+    toward"), so that chart and table never disagree."""
+    return pulls[cluster] - max(v for c, v in pulls.items() if c != cluster)
+
+
 def pulls_chart(page: ResultPage, locale: Locale) -> Chart:
-    rows = sorted(page.factors, key=lambda f: f.pulls[page.cluster], reverse=True)
-    values = [round(f.pulls[page.cluster], 2) for f in rows]
+    rows = sorted(page.factors, key=lambda f: lead(f.pulls, page.cluster), reverse=True)
+    values = [round(lead(f.pulls, page.cluster), 2) for f in rows]
     keys = [f"f{i}" for i in range(len(rows))]
     figure = go.Figure(
         go.Bar(
@@ -129,7 +136,8 @@ def pulls_chart(page: ResultPage, locale: Locale) -> Chart:
                 "showticklabels": False,
                 "title": {
                     "text": t(
-                        "← vous en éloigne · vous en rapproche →", "← pulls away · pulls toward →"
+                        "← tire vers un autre niveau · tire vers ce niveau →",
+                        "← pulls toward another level · pulls toward this level →",
                     ).in_(locale)
                 },
             },
@@ -137,7 +145,7 @@ def pulls_chart(page: ResultPage, locale: Locale) -> Chart:
             annotations=_labels_above(keys, [f"{f.label} — {f.answer}" for f in rows]),
         ),
     )
-    toward = [f.label for f in rows if f.pulls[page.cluster] > 0][:3]
+    toward = [f.label for f in rows if lead(f.pulls, page.cluster) > 0][:3]
     summary = t(
         f"Réponses qui vous rapprochent le plus des {page.cluster_name} : ",
         f"Answers that pull you most toward the {page.cluster_name}: ",

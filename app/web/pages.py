@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -20,7 +22,6 @@ def home(request: Request, assessor: AssessorDep) -> HTMLResponse:
         request,
         "home.html",
         {
-            "edition": assessor.reference.edition,
             "clusters": list(benchmarks.clusters.values()),
             "sections": QUESTIONNAIRE.sections,
         },
@@ -30,7 +31,9 @@ def home(request: Request, assessor: AssessorDep) -> HTMLResponse:
 @router.get("/methodology", response_class=HTMLResponse)
 def methodology(request: Request, assessor: AssessorDep, locale: LocaleDep) -> HTMLResponse:
     profiles = assessor.reference.profiles
+    clusters = assessor.reference.benchmarks.clusters
     rows = []
+    adjustments = []
     for factor in profiles.factors:
         question = QUESTIONNAIRE[factor.question]
         for category in factor.categories:
@@ -39,9 +42,7 @@ def methodology(request: Request, assessor: AssessorDep, locale: LocaleDep) -> H
                 dist = factor.clusters[cluster]
                 share = 100 * dist.counts[category] / sum(dist.counts.values())
                 mark = "S" if dist.basis == "source" else "E"
-                cells.append(
-                    f"{share:.0f} % ({mark})" if locale == "fr" else f"{share:.0f}% ({mark})"
-                )
+                cells.append(f"{_percent(share, 0, locale)} ({mark})")
             rows.append(
                 {
                     "factor": question.label.in_(locale),
@@ -49,22 +50,58 @@ def methodology(request: Request, assessor: AssessorDep, locale: LocaleDep) -> H
                     "cells": cells,
                 }
             )
-    departures = [
-        f"{factor.id} — {cluster}: {dist.departs_from.printed:g} → {dist.departs_from.used:g}"
-        for factor in profiles.factors
-        for cluster, dist in factor.clusters.items()
-        if dist.departs_from is not None
-    ]
+        for cluster in CLUSTERS:
+            dist = factor.clusters[cluster]
+            if dist.departs_from is None:
+                continue
+            labels = [
+                _category_label(question.kind, question, c, locale)
+                for c in _adjusted_answers(factor.categories, dist.counts, dist.departs_from.used)
+            ]
+            # "Moins de 5 minutes ou de 5 à 10 minutes"
+            labels[1:] = [label[:1].lower() + label[1:] for label in labels[1:]]
+            adjustments.append(
+                {
+                    "factor": question.label.in_(locale),
+                    "answer": (" ou " if locale == "fr" else " or ").join(labels) or "—",
+                    "level": clusters[cluster].name.in_(locale),
+                    "printed": _percent(dist.departs_from.printed, 1, locale),
+                    "used": _percent(dist.departs_from.used, 1, locale),
+                }
+            )
     return render(
         request,
         "methodology.html",
         {
-            "edition": assessor.reference.edition,
-            "clusters": list(assessor.reference.benchmarks.clusters.values()),
+            "clusters": list(clusters.values()),
+            "shares": {c: _percent(clusters[c].share.value, 0, locale) for c in CLUSTERS},
             "profile_rows": rows,
-            "departures": departures,
+            "adjustments": adjustments,
         },
     )
+
+
+def _percent(value: float, decimals: int, locale: str) -> str:
+    """92 %, 73,7 % (narrow no-break space) in French; 92%, 73.7% in English; no trailing 0."""
+    number = f"{value:.{decimals}f}"
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return f"{number.replace('.', ',')}\u202f%" if locale == "fr" else f"{number}%"
+
+
+def _adjusted_answers(
+    categories: Sequence[str], counts: Mapping[str, float], used: float
+) -> list[str]:
+    """The answers an adjusted figure is the share of: the first categories (the best answers
+    come first) whose shares add up to the figure the model uses, e.g. "under 5 minutes" and
+    "5 to 10 minutes" for "under 10 minutes". None when no such run adds up."""
+    total = sum(counts.values())
+    cumulative = 0.0
+    for end, category in enumerate(categories, start=1):
+        cumulative += 100 * counts[category] / total
+        if abs(cumulative - used) < 0.06:
+            return list(categories[:end])
+    return []
 
 
 def _category_label(kind: str, question: object, category: str, locale: str) -> str:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.services import assessments
+from app.services import assessments, share_links
 from app.storage.tables import Assessment
 from app.web.assessment import MANAGE_ONCE_COOKIE, SessionDep, _redirect
 from app.web.charts import result_charts
@@ -86,9 +86,26 @@ def manage(secret: str, request: Request, session: SessionDep, locale: LocaleDep
     assessment = assessments.by_manage(session, secret)
     if assessment is None:
         raise _not_found()
+    share_token = share_links.share_token_of(assessment, secret)
     return result_page(
-        request, assessment, locale, "manage", manage_url=f"{request.base_url}m/{secret}"
+        request,
+        assessment,
+        locale,
+        "manage",
+        share_url=f"{request.base_url}r/{share_token}" if share_token else None,
+        manage_url=f"{request.base_url}m/{secret}",
     )
+
+
+@router.post("/m/{secret}/share", include_in_schema=False)
+def issue_share_link(secret: str, session: SessionDep) -> Response:
+    """A share link for whoever kept only the private link: the share token drawn at completion
+    is stored as a digest only, so a new one (derived from the secret) replaces it."""
+    assessment = assessments.by_manage(session, secret)
+    if assessment is None:
+        raise _not_found()
+    share_links.issue_share_token(session, assessment, secret)
+    return RedirectResponse(f"/m/{secret}#share", status_code=303)
 
 
 @router.post("/m/{secret}/retake", include_in_schema=False)
@@ -110,9 +127,7 @@ async def delete(secret: str, request: Request, session: SessionDep) -> Response
         raise _not_found()
     form = await request.form()
     if form.get("confirm") != "yes":
-        response = render(
-            request, "delete_confirm.html", {"edition": assessment.edition, "secret": secret}
-        )
+        response = render(request, "delete_confirm.html", {"secret": secret})
         response.headers.update(NOINDEX)
         return response
     assessments.delete(session, assessment)
@@ -121,4 +136,4 @@ async def delete(secret: str, request: Request, session: SessionDep) -> Response
 
 @router.get("/deleted", response_class=HTMLResponse, include_in_schema=False)
 def deleted(request: Request) -> Response:
-    return render(request, "deleted.html", {"edition": "2022"})
+    return render(request, "deleted.html", {})

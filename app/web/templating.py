@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.core.vocabulary import Locale
+from app.web.deps import assessor_of
 from app.web.i18n import translations
 from app.web.static import asset_url
 
@@ -44,8 +45,15 @@ def lang_url(request: Request, locale: str) -> str:
 def render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
+    """A page in the request's language. ``reference_edition`` (the footer's) comes from the
+    reference data the app serves, for every page: no route passes it."""
     locale: Locale = request.state.locale
     csrf = getattr(request.state, "csrf", "")
+    base = {
+        "locale": locale,
+        "csrf": csrf,
+        "reference_edition": assessor_of(request).reference.edition,
+    }
     return templates_for(locale).TemplateResponse(
-        request, name, {"locale": locale, "csrf": csrf, **context}, status_code=status_code
+        request, name, {**base, **context}, status_code=status_code
     )

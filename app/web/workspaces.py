@@ -33,7 +33,7 @@ def _workspace(session: SessionDep, secret: str) -> Workspace:
 
 
 def _render(request: Request, name: str, context: dict[str, object], status: int = 200) -> Response:
-    response = render(request, name, {"edition": "2022", **context}, status_code=status)
+    response = render(request, name, context, status_code=status)
     response.headers.update(NOINDEX)
     return response
 
@@ -138,6 +138,11 @@ def dashboard(
     cluster = cluster if cluster in CLUSTERS else ""
     number = int(page) if page.isdigit() else 1
     listing = workspaces.listing(session, workspace, sector or None, cluster or None, number)
+    filtered = bool(sector or cluster)
+    # an empty filtered page: "nothing matches" if the workspace has assessments at all
+    nothing_matches = (
+        filtered and listing.total == 0 and workspaces.has_assessments(session, workspace)
+    )
     return _render(
         request,
         "dashboard.html",
@@ -149,6 +154,7 @@ def dashboard(
             "listing": listing,
             "sector": sector,
             "cluster": cluster,
+            "nothing_matches": nothing_matches,
             "sectors": QUESTIONNAIRE["sector"].options,
             "clusters": [(c, CLUSTER_NAMES[c].in_(locale)) for c in CLUSTERS],
         },
@@ -205,7 +211,8 @@ def compare(
     workspace = _workspace(session, secret)
     if pick and len(pick) == 2:  # the dashboard's two ticked boxes
         a, b = pick
-    elif pick is not None:
+    elif pick is not None or not (a or b):
+        # one, three or no box ticked (no box sends no ``pick`` at all): say what to do
         return _render(
             request, "compare_pick.html", {"workspace": workspace, "secret": secret}, 422
         )
@@ -267,6 +274,7 @@ def progress(
             "secret": secret,
             "company": first.company or "—",
             "rows": rows,
+            "single": len(history) == 1,
             "changes": changes,
             "chart": progress_chart(rows, locale),
         },

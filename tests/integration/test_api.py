@@ -145,7 +145,9 @@ async def test_bodies_read_as_json_reads_them(api: httpx.AsyncClient) -> None:
         assert error["pointer"] == "/nps_value"
         assert error["code"] == ("out_of_range" if value == str(2**70) else "wrong_type")
     too_long = b'{"nps_value": ' + b"1" * 5000 + b"}"  # past Python's 4,300 digits
-    for unreadable in (b"[" * 100_000 + b"]" * 100_000, too_long, b"\xff{}", b'{"a": 1} x'):
+    # nested past json.loads' recursion limit, within the 64 KiB the API reads
+    too_deep = b"[" * 30_000 + b"]" * 30_000
+    for unreadable in (too_deep, too_long, b"\xff{}", b'{"a": 1} x'):
         response = await api.post("/api/v1/score", content=unreadable, headers=json_type)
         assert response.status_code == 400
         assert response.headers["content-type"] == "application/problem+json"
@@ -190,6 +192,40 @@ async def test_a_stored_assessment_is_served_as_computed(api: httpx.AsyncClient)
     missing = await api.get("/api/v1/assessments/AAAAAAAAAAAAAAAAAAAAAA")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_result_describes_its_cluster_and_names_its_documents_as_the_page_does(
+    api: httpx.AsyncClient,
+) -> None:
+    answers = PERSONAS["classiques"][0].answers
+    body = (await api.post("/api/v1/score?lang=en", json=answers)).json()
+    profile = body["cluster_profile"]
+    benchmarks = (await api.get("/api/v1/benchmarks")).json()["benchmarks"]
+    described = benchmarks["clusters"][body["cluster"]]
+    assert profile["name"] == described["name"]["en"]
+    assert profile["tagline"] == described["tagline"]["en"]
+    assert profile["share"]["printed"] == described["share"]["printed"]
+    cited = {
+        source["document"]
+        for recommendation in body["recommendations"]
+        for source in recommendation["rests_on"]
+    } | {
+        reference["figure"]["source"]["document"]
+        for comparison in body["comparisons"]
+        for reference in comparison["references"]
+        if reference["figure"]
+    }
+    assert len(cited) >= 2
+    assert cited <= set(body["documents"])
+    created = await api.post("/api/v1/assessments?lang=en", json=answers)
+    page = (await api.get(f"/r/{created.json()['share_token']}?lang=en")).text
+    assert profile["name"] in page
+    for document in cited:
+        title = body["documents"][document]["title"]
+        assert title.replace("“", "&#8220;").replace("”", "&#8221;") in page or title in page
+    # answers keep the question's own type: a yes/no is a boolean, as in the request
+    pulls = {p["question"]: p["answer"] for p in body["factor_pulls"]}
+    assert pulls["phone_open"] is answers["phone_open"]
 
 
 async def test_benchmarks_carry_their_sources_and_edition(api: httpx.AsyncClient) -> None:
