@@ -348,7 +348,11 @@ class PlacementModel:
         the distances, as if unanswered); of several, the one whose removal moves the odds
         most. A level that rests on one answer deserves saying so: that answer may be a
         "not measured" a manager could change by measuring."""
+        # leaving a term out adds term/T to each log score: another level o overtakes when
+        # (score_o - score_best) + (term_o - term_best)/T > 0, the lead it then has
         t = self.temperature
+        o1, o2 = _OTHERS[best]
+        gap1, gap2 = scores[o1] - scores[best], scores[o2] - scores[best]
         found: _State | None = None
         without = best
         widest = 0.0
@@ -356,15 +360,16 @@ class PlacementModel:
             terms = state.terms
             if terms is None:
                 continue
+            own = terms[best]
+            lead1 = gap1 + (terms[o1] - own) / t
+            lead2 = gap2 + (terms[o2] - own) / t
+            if lead1 <= widest and lead2 <= widest:
+                continue
+            other, lead = (o1, lead1) if lead1 >= lead2 else (o2, lead2)
             after = (scores[0] + terms[0] / t, scores[1] + terms[1] / t, scores[2] + terms[2] / t)
-            other = max(range(3), key=after.__getitem__)
             # a clear change only: the other level more likely than not without that answer
-            if (
-                other != best
-                and after[other] - after[best] > widest
-                and self.probabilities(after)[other] >= 0.5
-            ):
-                found, without, widest = state, other, after[other] - after[best]
+            if self.probabilities(after)[other] >= 0.5:
+                found, without, widest = state, other, lead
         if found is None:
             return None
         pull = found.pull
