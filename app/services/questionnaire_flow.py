@@ -17,6 +17,7 @@ from app.core.answers import (
     validate_text_answers,
 )
 from app.core.questionnaire import FORM_STEPS, FormStep, Question
+from app.core.text import LocalizedText, t
 from app.core.vocabulary import DONT_KNOW
 
 RawAnswers = Mapping[str, str | Sequence[str]]
@@ -80,10 +81,41 @@ def collect(step: FormStep, form: Mapping[str, Sequence[str]]) -> dict[str, str 
         if question.kind == "multiple":
             answers[question.id] = [v for v in given if v]
         elif question.kind == "percent" and DONT_KNOW in form.get(question.id + UNKNOWN_SUFFIX, []):
-            answers[question.id] = DONT_KNOW
+            # a number typed as well is kept (nothing typed is lost): ``conflicts`` asks which
+            typed = given[-1].strip() if given else ""
+            answers[question.id] = typed or DONT_KNOW
         else:
             answers[question.id] = given[-1].strip() if given else ""
     return answers
+
+
+@dataclass(frozen=True)
+class FormConflict:
+    """A mistake of the form itself, which no answer set can hold: shown next to its field
+    like a validation error."""
+
+    field: str
+    message: LocalizedText
+
+
+_NUMBER_AND_UNKNOWN = t(
+    "Vous avez indiqué un chiffre et coché « Je ne sais pas » : gardez l'un ou l'autre. Le "
+    "chiffre est conservé ; décochez la case pour le confirmer, ou effacez-le.",
+    "You entered a number and ticked “Don't know”: keep one or the other. The number is kept; "
+    "confirm it by leaving the box unticked, or clear it.",
+)
+
+
+def conflicts(step: FormStep, form: Mapping[str, Sequence[str]]) -> dict[str, FormConflict]:
+    """Fields answered twice over: a percentage typed with its "don't know" box ticked."""
+    found: dict[str, FormConflict] = {}
+    for question in step.questions:
+        if question.kind != "percent":
+            continue
+        typed = [v for v in form.get(question.id, []) if isinstance(v, str) and v.strip()]
+        if typed and DONT_KNOW in form.get(question.id + UNKNOWN_SUFFIX, []):
+            found[question.id] = FormConflict(question.id, _NUMBER_AND_UNKNOWN)
+    return found
 
 
 def errors(raw: RawAnswers, questions: Sequence[Question]) -> dict[str, FieldError]:

@@ -129,9 +129,13 @@ async def advance(
         return Advance(draft, view, to=step.id, lang=action.removeprefix("lang:"))
     if action == "back":
         return Advance(draft, view, to=view.previous or step.id)
-    errors = questionnaire_flow.errors(draft.answers, view.questions)
+    # the answers' own errors first: a number out of range says more than the conflict
+    errors = {
+        **questionnaire_flow.conflicts(step, values),
+        **questionnaire_flow.errors(draft.answers, view.questions),
+    }
     if errors:
-        return Advance(draft, view, to=step.id, errors=dict(errors))
+        return Advance(draft, view, to=step.id, errors=errors)
     return Advance(draft, view, to=view.next)
 
 

@@ -78,6 +78,30 @@ async def test_an_invalid_number_is_shown_back_with_its_message(client: httpx.As
     assert "entre 0 et 100" in response.text
 
 
+async def test_a_number_typed_with_dont_know_ticked_is_kept_and_questioned(
+    client: httpx.AsyncClient,
+) -> None:
+    answers = dict(PERSONAS["classiques"][0].answers)
+    for step in ("profile", "channels", "delays"):
+        await client.post(f"/assessment/step/{step}", data=form_for(step, answers))
+    form = form_for("handling", answers)
+    form["phone_fcr"] = "70"
+    form["phone_fcr__unknown"] = "dont_know"
+    response = await client.post("/assessment/step/handling", data=form)
+    assert response.status_code == 422
+    field = re.search(r'id="phone_fcr" name="phone_fcr" value="([^"]*)"', response.text)
+    assert field is not None
+    assert field.group(1) == "70"  # what was typed is not lost
+    assert "gardez l'un ou l'autre" in response.text.replace("&#39;", "'")
+    assert 'id="phone_fcr-error"' in response.text
+    # confirmed as it is shown (the box now unticked): accepted, the number kept
+    del form["phone_fcr__unknown"]
+    confirmed = await client.post("/assessment/step/handling", data=form)
+    assert confirmed.status_code == 303
+    back = await client.get("/assessment/step/handling")
+    assert re.search(r'id="phone_fcr" name="phone_fcr" value="70"', back.text)
+
+
 async def test_delays_are_asked_only_for_open_channels(client: httpx.AsyncClient) -> None:
     answers = dict(PERSONAS["classiques"][0].answers)  # phone and email only
     await client.post("/assessment/step/profile", data=form_for("profile", answers))
