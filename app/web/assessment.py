@@ -96,6 +96,7 @@ def _step_context(
         "resume_token": draft.token if draft else None,
         "unknown_suffix": questionnaire_flow.UNKNOWN_SUFFIX,
         "action": action or _step_url(view.step.id),
+        "step_form": "step-form",  # the header's language switch submits it (base.html)
     }
 
 

@@ -121,12 +121,14 @@ def test_switching_language_mid_way_keeps_the_answers(page: Page) -> None:
     assert current_step(page) == "delays"
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 
-    # the visible switch in the header: same step, now in English
-    assert submit(page, 'header a[hreflang="en"]') == 200
+    # the visible switch in the header: same step, now in English, what was just ticked
+    # kept (the switch sends the step's form first)
+    delays = fill_step(page, answers)
+    assert submit(page, 'header button[value="lang:en"]') == 200
     assert current_step(page) == "delays"
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(NEXT)).to_have_text("Next")
-    delays = fill_step(page, answers)
+    assert_checked(page, answers, delays)
     assert submit(page) == 200
     assert current_step(page) == "handling"
     expect(page.locator("html")).to_have_attribute("lang", "en")  # the choice is kept
@@ -146,7 +148,7 @@ def test_switching_language_mid_way_keeps_the_answers(page: Page) -> None:
         assert_checked(page, answers, ids)
 
     # and English again from the header, to the end
-    assert submit(page, 'header a[hreflang="en"]') == 200
+    assert submit(page, 'header button[value="lang:en"]') == 200
     assert_checked(page, answers, profile)
     complete_questionnaire(page, answers, start=False)
     expect(page.locator("html")).to_have_attribute("lang", "en")
