@@ -88,6 +88,7 @@ def field_errors(errors: tuple[FieldError, ...], locale: Locale) -> list[dict[st
 
 INVALID_ANSWERS = t("Réponses invalides", "Invalid answers")
 INVALID_BODY = t("Corps de requête invalide", "Invalid request body")
+INVALID_HEADER = t("En-tête de requête invalide", "Invalid request header")
 NOT_AN_OBJECT = t(
     "Envoyez un objet JSON : les réponses, par identifiant de question.",
     "Send a JSON object: the answers, by question id.",
@@ -128,11 +129,15 @@ BAD_IDEMPOTENCY_KEY = t(
 
 
 def too_large_detail(limit: int) -> LocalizedText:
-    kib = limit // 1024
+    size_fr, size_en = (
+        (f"{limit // 1024} Kio", f"{limit // 1024} KiB")
+        if limit % 1024 == 0
+        else (f"{limit} octets", f"{limit} bytes")
+    )
     return t(
-        f"Un jeu de réponses tient en quelques kilo-octets ; ce service en accepte {kib} Kio au "
-        "plus.",
-        f"An answer set takes a few kilobytes; this service accepts at most {kib} KiB.",
+        "Un jeu de réponses tient en quelques kilo-octets ; ce service en accepte "
+        f"{size_fr} au plus.",
+        f"An answer set takes a few kilobytes; this service accepts at most {size_en}.",
     )
 
 

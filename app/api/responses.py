@@ -64,9 +64,11 @@ RESULT: dict[str, Any] = _object(
                         "level_without_it": CLUSTER,
                     }
                 ),
-                "description": "The one answer the level rests on, when there is one: left "
-                "out, the answers would more likely than not place in `level_without_it`. "
-                "Null on a borderline placement, which says so already.",
+                "description": "An answer the level hinges on, when there is one: left out, "
+                "the other answers would more likely than not place in `level_without_it` (of "
+                "several such answers, the one that moves the odds most). Null when no single "
+                "answer decides, on a borderline placement (which says so already), and for "
+                "results stored before this was computed.",
             }
         ),
         "confidence": {"enum": ["full", "reduced"]},

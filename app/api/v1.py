@@ -7,7 +7,7 @@ the result page shows."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -23,6 +23,7 @@ from app.api.problems import (
     GONE_DETAIL,
     INVALID_ANSWERS,
     INVALID_BODY,
+    INVALID_HEADER,
     NO_ASSESSMENT,
     NOT_AN_OBJECT,
     NOT_FOUND,
@@ -37,9 +38,8 @@ from app.api.rendering import FastJSONResponse, loads_json
 from app.api.routing import ApiRoute
 from app.api.schema import answers_json_schema, questionnaire_payload
 from app.core.answers import InvalidAnswers, PartialAnswers, validate_partial_answers
-from app.services import assessments
+from app.services import assessments, idempotency
 from app.services.result_payload import result_json
-from app.services.tokens import digest
 from app.storage.tables import IdempotentRequest
 from app.web.assessment import SessionDep
 from app.web.deps import AssessorDep, assessor_of
@@ -232,24 +232,20 @@ async def create_assessment(
 ) -> Response:
     idempotency_key = request_header(request.scope, b"idempotency-key")
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
-        return problem(request, 400, INVALID_BODY, BAD_IDEMPOTENCY_KEY)
+        return problem(request, 400, INVALID_HEADER, BAD_IDEMPOTENCY_KEY)
     body = await _body(request)
     if isinstance(body, JSONResponse):
         return body
     address = request.client.host if request.client else "unknown"
     owner = getattr(request.state, "partner_id", None) or f"anonymous:{address}"
-    key_hash = digest(f"{owner}:{idempotency_key}") if idempotency_key else None
+    key = idempotency.record_id(owner, idempotency_key) if idempotency_key else None
     # the answers as JSON, not as bytes: another serialiser's spacing or key order is the
     # same request
     body_hash = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    if key_hash is not None:
-        previous = session.get(IdempotentRequest, key_hash)
-        if previous is not None and _expired(previous):
-            session.delete(previous)
-            session.commit()
-            previous = None
+    if key is not None and idempotency_key is not None:
+        previous = idempotency.previous(session, key)
         if previous is not None:
-            return _replay(request, session, previous, body, body_hash)
+            return _replay(request, session, previous, body, body_hash, owner, idempotency_key)
     answers = _validated(request, body)
     if isinstance(answers, JSONResponse):
         return answers
@@ -257,12 +253,13 @@ async def create_assessment(
     result = assessor.assess(answers.answers)
     base = str(request.base_url)
 
-    def remember(share_token: str) -> IdempotentRequest:
-        # the links only: a retry gets the assessment rendered anew, in its own language, and
-        # never the manage secret
-        kept = {"share_url": f"{base}r/{share_token}", "share_token": share_token}
-        assert key_hash is not None  # noqa: S101 - only passed with a key
-        return IdempotentRequest(key_hash=key_hash, body_hash=body_hash, status=201, response=kept)
+    remember: Callable[[str], IdempotentRequest] | None = None
+    if key is not None and idempotency_key is not None:
+        record_key, raw_key = key, idempotency_key
+
+        def remember(share_token: str) -> IdempotentRequest:
+            # a retry gets the assessment rendered anew, in its language, never the secret
+            return idempotency.record(record_key, body_hash, share_token, owner, raw_key)
 
     try:
         created = assessments.store(
@@ -271,13 +268,13 @@ async def create_assessment(
             assessor.reference,
             answers.answers.to_text(),
             locale,
-            remember=remember if key_hash is not None else None,
+            remember=remember,
         )
     except assessments.AlreadyStored:  # a concurrent retry with the same key stored first
-        previous = session.get(IdempotentRequest, key_hash)
-        if previous is None:  # expired and removed in between: very unlikely, and retryable
+        previous = session.get(IdempotentRequest, key)
+        if previous is None or idempotency_key is None:  # expired in between: retryable
             raise
-        return _replay(request, session, previous, body, body_hash)
+        return _replay(request, session, previous, body, body_hash, owner, idempotency_key)
     payload: dict[str, Any] = {
         "replayed": False,
         "share_url": f"{base}r/{created.share_token}",
@@ -304,20 +301,24 @@ def _replay(
     previous: IdempotentRequest,
     body: dict[str, Any],
     body_hash: str,
+    owner: str,
+    idempotency_key: str,
 ) -> Response:
     """The answer to a retry: the assessment the first request stored, in the language this
     one asks for, or a 409 when the key was used for other answers."""
     if previous.body_hash != body_hash:
         return problem(request, 409, CONFLICT, CONFLICT_DETAIL)
-    share_token = str(previous.response.get("share_token", ""))
-    assessment = assessments.by_share(session, share_token)
     answers = _validated(request, body)
-    if assessment is None or isinstance(answers, JSONResponse):
+    if isinstance(answers, JSONResponse):  # the questionnaire changed since: say why
+        return answers
+    share_token = idempotency.share_token_of(previous, owner, idempotency_key) or ""
+    assessment = assessments.by_share(session, share_token)
+    if assessment is None:
         return problem(request, 409, CONFLICT, GONE_DETAIL)
     locale = api_locale(request)
     payload = {
         "replayed": True,
-        "share_url": previous.response.get("share_url"),
+        "share_url": f"{request.base_url}r/{share_token}",
         "share_token": share_token,
         "manage_url": None,
         "manage_secret": None,
@@ -327,15 +328,6 @@ def _replay(
     return FastJSONResponse(
         payload, status_code=previous.status, headers=_created_headers(request, share_token)
     )
-
-
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
-
-
-def _expired(previous: IdempotentRequest) -> bool:
-    created = previous.created_at
-    created = created if created.tzinfo else created.replace(tzinfo=UTC)
-    return created < datetime.now(UTC) - IDEMPOTENCY_WINDOW
 
 
 @router.get(

@@ -18,7 +18,12 @@ from app.core.assessment import AssessmentResult, ReferenceData
 from app.core.vocabulary import LOCALES, Cluster, Locale
 from app.services import share_links
 from app.services.presentation import ResultPage, describe_result
-from app.services.result_payload import documents_payload, profile_payload, result_payload
+from app.services.result_payload import (
+    documents_payload,
+    profile_payload,
+    result_payload,
+    typed_answer,
+)
 from app.services.tokens import digest, new_token, plausible
 from app.storage.tables import Assessment, Draft
 
@@ -50,9 +55,16 @@ def api_payload_of(
     cluster's description and its documents gets them from the reference data."""
     payload: dict[str, Any] = assessment.result["api"][locale]
     if "documents" not in payload:
+        # stored as computed then: the same answers in today's shape, nothing recomputed but
+        # the descriptions the reference data gives
         profile = reference.benchmarks.clusters[cast(Cluster, assessment.cluster)]
         payload = {
             **payload,
+            "decisive_answer": None,
+            "factor_pulls": [
+                {**pull, "answer": typed_answer(pull["question"], pull["answer"])}
+                for pull in payload["factor_pulls"]
+            ],
             "cluster_profile": profile_payload(profile, locale),
             "documents": documents_payload(locale),
         }

@@ -157,18 +157,22 @@ def _decisive(
         return None
     pull = next(p for p in result.placement.pulls if p.factor == hinge.factor)
     answer = f"{_factor_label(pull, locale)} — {_factor_answer(pull, locale)}"
-    return (
-        t(
-            "Ce niveau tient à une seule de vos réponses, « {answer} » : sans elle, vos autres "
-            "réponses vous placeraient plutôt parmi les {other}. Si elle ne reflète pas bien "
-            "votre service (une durée que vous pourriez mesurer, par exemple), vérifiez-la.",
-            "This level rests on a single one of your answers, “{answer}”: without it, your "
-            "other answers would rather place you among the {other}. If it does not reflect your "
-            "service well (a time you could measure, say), check it.",
-        )
-        .format(answer=answer, other=name(hinge.without))
-        .in_(locale)
+    sentence = t(
+        "Votre niveau tient notamment à votre réponse « {answer} » : sans elle, vos autres "
+        "réponses vous placeraient plutôt parmi les {other}.",
+        "Your level hinges in particular on your answer “{answer}”: without it, your other "
+        "answers would instead place you among the {other}.",
     )
+    advice = (
+        t(" La mesurer pourrait changer ce résultat.", " Measuring it could change this result.")
+        if hinge.answer == "not_measured"
+        else t(
+            " Vérifiez qu'elle décrit bien votre service.",
+            " Check that it describes your service well.",
+        )
+    )
+    text = sentence.format(answer=answer, other=name(hinge.without)).in_(locale)
+    return text + advice.in_(locale)
 
 
 def _factor_label(pull: FactorPull, locale: Locale) -> str:

@@ -55,9 +55,9 @@ def _comparison(kpi: KpiComparison, locale: Locale) -> dict[str, Any]:
     }
 
 
-def _answer_value(question: str, key: str | None) -> str | bool | int | None:
+def typed_answer(question: str, key: str | None) -> str | bool | int | None:
     """A factor's answer as the question's JSON value (the core keys answers as text)."""
-    if key is None or question not in QUESTIONNAIRE:
+    if not isinstance(key, str) or question not in QUESTIONNAIRE:
         return key
     kind = QUESTIONNAIRE[question].kind
     if kind == "boolean" and key in ("true", "false"):
@@ -73,7 +73,7 @@ def _decisive(hinge: Hinge | None) -> dict[str, Any] | None:
     return {
         "factor": hinge.factor,
         "question": hinge.question,
-        "answer": _answer_value(hinge.question, hinge.answer),
+        "answer": typed_answer(hinge.question, hinge.answer),
         "level_without_it": hinge.without,
     }
 
@@ -82,7 +82,7 @@ def _pull(p: FactorPull, locale: Locale) -> dict[str, Any]:
     return {
         "factor": p.factor,
         "question": p.question,
-        "answer": _answer_value(p.question, p.answer),
+        "answer": typed_answer(p.question, p.answer),
         "pull": p.pull,
         "left_out": p.skipped,
     }

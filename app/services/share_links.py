@@ -1,10 +1,12 @@
 """The share link as seen from the private (manage) link.
 
-Only the share token's digest is stored, so the token drawn when the assessment was completed
-cannot be shown again. The manage page shows instead a share token derived from the manage
-secret (an HMAC: it reveals nothing of the secret, and is as hard to guess as a drawn token)
-once its holder has asked for it: that replaces the stored share digest, so the share link
-drawn at completion stops working, which the page says before.
+Only the share token's digest is stored. Since this module exists, an assessment's share token
+is derived from its manage secret when it is stored (an HMAC: it reveals nothing of the secret
+and is as hard to guess as a drawn token), so the manage page can always show it. An assessment
+stored before that had its share token drawn apart, which cannot be shown again: its holder may
+ask for the derived one, which then replaces it (the older share link stops working, as the
+page says before). A derived link cannot be changed for another; an owner who wants a shared
+link to stop working deletes the assessment.
 """
 
 from __future__ import annotations

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import jsonschema_rs
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session
@@ -256,3 +258,57 @@ async def test_the_api_speaks_the_services_default_language_and_reads_language_t
             "/api/v1/score?lang=frog", json={}, headers={"accept-language": "en"}
         )
         assert frog.headers["content-language"] == "en"
+
+
+async def test_the_database_keeps_no_share_link_of_a_retry_and_drops_old_records(
+    api: httpx.AsyncClient, database_url: str
+) -> None:
+    created = await api.post("/api/v1/assessments", json=ANSWERS, headers={"Idempotency-Key": "k"})
+    token = created.json()["share_token"]
+    with engine_for(database_url).connect() as connection:
+        rows = connection.execute(text("SELECT * FROM idempotent_request")).all()
+    assert len(rows) == 1
+    assert token not in " ".join(str(value) for value in rows[0])
+    # a record past the 24 hours goes with the next keyed call, whoever makes it
+    with engine_for(database_url).begin() as connection:
+        connection.execute(
+            text("UPDATE idempotent_request SET created_at = :old"),
+            {"old": datetime.now(UTC) - timedelta(hours=25)},
+        )
+    await api.post("/api/v1/assessments", json=ANSWERS, headers={"Idempotency-Key": "other"})
+    assert _count(database_url, "idempotent_request") == 1
+    # and the expired key stores anew
+    again = await api.post("/api/v1/assessments", json=ANSWERS, headers={"Idempotency-Key": "k"})
+    assert again.json()["replayed"] is False
+    assert again.json()["share_token"] != token
+
+
+async def test_a_result_stored_before_the_payload_grew_is_served_in_todays_shape(
+    api: httpx.AsyncClient, database_url: str
+) -> None:
+    created = (await api.post("/api/v1/assessments?lang=en", json=ANSWERS)).json()
+    with Session(engine_for(database_url)) as session:
+        stored = assessments.by_share(session, created["share_token"])
+        assert stored is not None
+        result = json.loads(json.dumps(stored.result))
+        for locale in ("fr", "en"):
+            old = result["api"][locale]
+            for key in ("cluster_profile", "documents", "decisive_answer"):
+                old.pop(key)
+            for pull in old["factor_pulls"]:  # answers were text then
+                if isinstance(pull["answer"], bool):
+                    pull["answer"] = "true" if pull["answer"] else "false"
+        stored.result = result
+        session.add(stored)
+        session.commit()
+    served = await api.get(f"/api/v1/assessments/{created['share_token']}?lang=en")
+    assert served.status_code == 200
+    body = served.json()
+    assert body["decisive_answer"] is None
+    assert body["cluster_profile"] == created["result"]["cluster_profile"]
+    assert body["documents"] == created["result"]["documents"]
+    assert body["factor_pulls"] == created["result"]["factor_pulls"]
+    document = (await api.get("/openapi.json")).json()
+    path = document["paths"]["/api/v1/assessments/{share_token}"]["get"]
+    schema = path["responses"]["200"]["content"]["application/json"]["schema"]
+    jsonschema_rs.validator_for(schema).validate(body)

@@ -43,7 +43,7 @@ def test_the_pulls_chart_and_the_factor_table_agree(
 
 def test_a_level_that_rests_on_one_answer_says_so(assessor: Assessor) -> None:
     unmeasured = validate_answers({**FIVE_CHANNEL_BANK, "phone_aht": "not_measured"})
-    for locale, words in (("fr", "tient à une seule"), ("en", "rests on a single")):
+    for locale, words in (("fr", "La mesurer"), ("en", "Measuring it")):
         page = describe_result(assessor.assess(unmeasured), assessor.reference, locale)
         assert page.decisive is not None
         assert words in page.decisive
