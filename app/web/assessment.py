@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.core.answers import validate_text_answers
 from app.core.assessment import Assessor
-from app.core.questionnaire import FormStep
+from app.core.questionnaire import FORM_STEPS, FormStep
 from app.core.vocabulary import Locale
 from app.services import assessments, drafts, questionnaire_flow
 from app.storage.db import sessions
@@ -55,6 +55,15 @@ def _redirect(
     return response
 
 
+LOST = "lost"
+"""Query flag of a step reached because the questionnaire a page was sent for was gone."""
+
+
+def _before(one: FormStep, other: FormStep) -> bool:
+    ids = [s.id for s in FORM_STEPS]
+    return ids.index(one.id) < ids.index(other.id)
+
+
 def _step_url(step_id: str | None) -> str:
     return f"/assessment/step/{step_id}" if step_id else "/assessment/result"
 
@@ -77,7 +86,9 @@ def show_step(step_id: str, request: Request, draft: DraftDep) -> Response:
     view = questionnaire_flow.view(step, raw)
     if not view.questions:  # nothing to ask here with these answers
         return _redirect(_step_url(view.next))
-    return render(request, "assessment_step.html", _step_context(view, raw, {}, draft))
+    context = _step_context(view, raw, {}, draft)
+    context["lost"] = request.query_params.get(LOST) == "1"
+    return render(request, "assessment_step.html", context)
 
 
 def _step_context(
@@ -164,8 +175,16 @@ async def submit_step(
     step = questionnaire_flow.step_by_id(step_id)
     if step is None:
         raise HTTPException(status_code=404)
+    had_draft = draft is not None
     outcome = await advance(request, session, step, draft)
     draft = outcome.draft
+    if not had_draft:
+        # a page sent with no questionnaire behind it (already finished, or expired, then
+        # sent again from the browser's history): its answers are kept in a new one, which
+        # starts where the earlier steps are missing, and the page says why
+        missing = questionnaire_flow.first_incomplete(draft.answers)
+        if missing is not None and _before(missing, step):
+            return _redirect(f"{_step_url(missing.id)}?{LOST}=1", draft, settings)
     if outcome.errors:
         context = _step_context(outcome.view, draft.answers, outcome.errors, draft)
         return render(request, "assessment_step.html", context, status_code=422)

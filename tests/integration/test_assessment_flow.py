@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -100,6 +101,27 @@ async def test_a_number_typed_with_dont_know_ticked_is_kept_and_questioned(
     assert confirmed.status_code == 303
     back = await client.get("/assessment/step/handling")
     assert re.search(r'id="phone_fcr" name="phone_fcr" value="70"', back.text)
+
+
+async def test_a_page_sent_after_its_questionnaire_is_gone_keeps_its_answers_and_says_why(
+    client: httpx.AsyncClient,
+) -> None:
+    """The browser's Back after the result, or a tab left open past the draft's life: the last
+    step is sent with no questionnaire behind it."""
+    answers = dict(PERSONAS["classiques"][0].answers)
+    client.cookies.delete("draft")
+    sent = await client.post("/assessment/step/handling", data=form_for("handling", answers))
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/assessment/step/profile?lost=1"
+    page = await client.get(sent.headers["location"])
+    assert 'id="lost-questionnaire"' in page.text
+    assert "déjà envoyé ou expiré" in html.unescape(page.text)
+    kept = await client.get("/assessment/step/handling")
+    assert re.search(r'id="phone_fcr" name="phone_fcr" value="70"', kept.text)
+    # a first step sent by a newcomer is the usual start, with no notice
+    client.cookies.delete("draft")
+    first = await client.post("/assessment/step/profile", data=form_for("profile", answers))
+    assert "lost" not in first.headers["location"]
 
 
 async def test_delays_are_asked_only_for_open_channels(client: httpx.AsyncClient) -> None:

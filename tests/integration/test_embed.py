@@ -130,6 +130,9 @@ async def test_every_embedded_response_may_be_framed_by_the_partner_only(
     invalid = await site.post(action.group(1), data={"action": "next"})
     assert invalid.status_code == 422
     assert _frame_ancestors(invalid) == " ".join(sorted(PARTNER_ORIGINS))
+    # no autofocus in a frame on another site: browsers refuse it, on the partner's console
+    assert 'aria-invalid="true"' in invalid.text
+    assert "autofocus" not in invalid.text
 
 
 async def test_the_rest_of_the_site_is_never_framed(site: httpx.AsyncClient, partner: str) -> None:
