@@ -791,7 +791,7 @@ def _form_steps() -> tuple[FormStep, ...]:
         steps.append(
             FormStep(
                 "delays",
-                section.title,
+                t("Délais de réponse", "Response times"),
                 section.intro,
                 tuple(q for q in section.questions if q.applies_when is not None),
             )

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.core.questionnaire import QUESTIONNAIRE
+from app.core.questionnaire import FORM_STEPS, QUESTIONNAIRE
 from app.core.vocabulary import CLUSTERS
 from app.web.deps import AssessorDep, LocaleDep
 from app.web.templating import render
@@ -23,7 +23,8 @@ def home(request: Request, assessor: AssessorDep) -> HTMLResponse:
         "home.html",
         {
             "clusters": list(benchmarks.clusters.values()),
-            "sections": QUESTIONNAIRE.sections,
+            # the steps as the questionnaire shows them, so that "step 3 of 9" is the third here
+            "sections": FORM_STEPS,
         },
     )
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import inspect
 import re
 
@@ -7,6 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.core.questionnaire import FORM_STEPS
 from app.settings import Settings
 from app.web.i18n import from_accept_language, translations
 from app.web.main import create_app, telemetry_options
@@ -48,8 +50,11 @@ async def test_both_languages_show_the_same_sections(client: httpx.AsyncClient) 
     fr = (await client.get("/?lang=fr")).text
     en = (await client.get("/?lang=en")).text
     assert len(re.findall(r"<h[23]", fr)) == len(re.findall(r"<h[23]", en))
-    assert "Canaux et délais de réponse" in fr
-    assert "Channels and response times" in en
+    # the questionnaire's steps, named as the steps themselves are
+    for step in FORM_STEPS:
+        assert html.escape(step.title.fr, quote=False) in fr
+        assert html.escape(step.title.en, quote=False) in en
+    assert len(re.findall(r"<li><strong>", fr)) == len(FORM_STEPS)
 
 
 async def test_healthz(client: httpx.AsyncClient) -> None:
