@@ -99,10 +99,10 @@ class FormConflict:
 
 
 _NUMBER_AND_UNKNOWN = t(
-    "Vous avez indiqué un chiffre et coché « Je ne sais pas » : gardez l'un ou l'autre. Le "
-    "chiffre est conservé ; décochez la case pour le confirmer, ou effacez-le.",
-    "You entered a number and ticked “Don't know”: keep one or the other. The number is kept; "
-    "confirm it by leaving the box unticked, or clear it.",
+    "Vous aviez indiqué un chiffre et coché « Je ne sais pas ». Le chiffre est gardé et la case "
+    "décochée : renvoyez la page pour le confirmer, ou effacez-le et cochez la case.",
+    "You entered a number and ticked “Don't know”. The number is kept and the box unticked: "
+    "send the page again to confirm it, or clear it and tick the box.",
 )
 
 

@@ -136,8 +136,8 @@ def pulls_chart(page: ResultPage, locale: Locale) -> Chart:
                 "showticklabels": False,
                 "title": {
                     "text": t(
-                        "← tire vers un autre niveau · tire vers ce niveau →",
-                        "← pulls toward another level · pulls toward this level →",
+                        "← vers un autre niveau · vers celui-ci →",
+                        "← toward another level · toward this one →",
                     ).in_(locale)
                 },
             },

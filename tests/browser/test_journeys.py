@@ -122,9 +122,9 @@ def test_switching_language_mid_way_keeps_the_answers(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 
     # the visible switch in the header: same step, now in English, what was just ticked
-    # kept (the switch sends the step's form first)
+    # kept (with JavaScript the link sends the step's form first)
     delays = fill_step(page, answers)
-    assert submit(page, 'header button[value="lang:en"]') == 200
+    assert submit(page, 'header a[hreflang="en"]') == 200
     assert current_step(page) == "delays"
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(NEXT)).to_have_text("Next")
@@ -148,9 +148,25 @@ def test_switching_language_mid_way_keeps_the_answers(page: Page) -> None:
         assert_checked(page, answers, ids)
 
     # and English again from the header, to the end
-    assert submit(page, 'header button[value="lang:en"]') == 200
+    assert submit(page, 'header a[hreflang="en"]') == 200
     assert_checked(page, answers, profile)
     complete_questionnaire(page, answers, start=False)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#cluster")).to_have_attribute("data-cluster", core_cluster(answers))
     assert console.messages == []
+
+
+def test_enter_in_a_number_field_goes_to_the_next_step(page: Page) -> None:
+    """Enter presses the form's default button, the first submit button that belongs to the
+    form: it must stay "Next", whatever the header offers (a language switch once took its
+    place)."""
+    answers = persona("classiques", 0)
+    page.goto("/assessment")
+    while current_step(page) != "handling":
+        fill_step(page, answers)
+        assert submit(page) == 200
+    fill_step(page, answers)
+    with page.expect_navigation():
+        page.locator("#phone_fcr").press("Enter")
+    assert current_step(page) != "handling"
+    expect(page.locator("html")).to_have_attribute("lang", "fr")

@@ -93,7 +93,7 @@ async def test_a_number_typed_with_dont_know_ticked_is_kept_and_questioned(
     field = re.search(r'id="phone_fcr" name="phone_fcr" value="([^"]*)"', response.text)
     assert field is not None
     assert field.group(1) == "70"  # what was typed is not lost
-    assert "gardez l'un ou l'autre" in response.text.replace("&#39;", "'")
+    assert "Le chiffre est gardé et la case décochée" in html.unescape(response.text)
     assert 'id="phone_fcr-error"' in response.text
     # confirmed as it is shown (the box now unticked): accepted, the number kept
     del form["phone_fcr__unknown"]

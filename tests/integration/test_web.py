@@ -55,6 +55,10 @@ async def test_both_languages_show_the_same_sections(client: httpx.AsyncClient) 
         assert html.escape(step.title.fr, quote=False) in fr
         assert html.escape(step.title.en, quote=False) in en
     assert len(re.findall(r"<li><strong>", fr)) == len(FORM_STEPS)
+    # the levels are described as groups; the pointer to "your detailed result" is for the
+    # result page only
+    assert "Votre résultat détaillé" not in html.unescape(fr)
+    assert "Your detailed result" not in en
 
 
 async def test_healthz(client: httpx.AsyncClient) -> None:

@@ -26,4 +26,18 @@
   }
   form.addEventListener("change", refresh);
   refresh();
+  // The header's language links send the step first, as the form's own language button does:
+  // a plain link would drop what was typed on the page. (Not a submit button in the header:
+  // coming first in the page, it would become the form's default, pressed by Enter.)
+  document.querySelectorAll("a[data-step-lang]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var action = document.createElement("input");
+      action.type = "hidden";
+      action.name = "action";
+      action.value = "lang:" + link.getAttribute("data-step-lang");
+      form.appendChild(action);
+      form.submit();
+    });
+  });
 })();
