@@ -311,6 +311,20 @@ def test_every_channel_a_text_names_is_declared(reference: ReferenceData) -> Non
     assert undeclared == []
 
 
+def test_advice_to_track_two_indicators_fits_those_who_track_one(
+    reference: ReferenceData,
+) -> None:
+    """Given when either of two team indicators is missing, the advice to track both says
+    what to do when one is tracked already (a reviewer's bank was told to start tracking the
+    handling time it tracks)."""
+    for item in reference.catalogue.recommendations:
+        trigger = item.when.model_dump_json()
+        if trigger.count('"excludes"') < 2 or '"any"' not in trigger:
+            continue
+        assert "ajoutez l'autre" in item.body.fr, item.id
+        assert "add the other" in item.body.en, item.id
+
+
 # --- backlogs, indicators, sectors, volumes ---------------------------------------------------
 
 
