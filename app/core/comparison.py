@@ -361,21 +361,23 @@ def _satisfaction_mark(figure: Figure) -> tuple[str, LocalizedText]:
     """What a satisfaction figure counts, read from its quote: the companies measuring after
     every contact when the quote says "systématiquement" (all respondents: 78%), else those
     measuring at all (the classiques' 71% who do, against 29% who do not), and the statement
-    that keeps that meaning, "after a contact" only when the quote says it. Computed with the
-    row, which is remembered."""
+    that keeps that meaning, in our words ("contact" only when the quote speaks of one).
+    Computed with the row, which is remembered."""
     quote = normalise_text(figure.source.quote or "").lower()
     if "systématiquement" in quote:
+        # our words, not the quote's: "every contact" keeps its meaning
         return "systematic", t(
-            "{share} % mesurent systématiquement la satisfaction client après un contact",
-            "{share}% systematically measure customer satisfaction after a contact",
+            "{share} % interrogent leurs clients sur leur satisfaction à chaque contact",
+            "{share}% ask customers about their satisfaction at every contact",
         )
     if "contact" in quote:
         return "sometimes", t(
-            "{share} % mesurent la satisfaction client après un contact",
-            "{share}% measure customer satisfaction after a contact",
+            "{share} % interrogent leurs clients sur leur satisfaction après des contacts",
+            "{share}% ask customers about their satisfaction after contacts",
         )
     return "sometimes", t(
-        "{share} % mesurent la satisfaction client", "{share}% measure customer satisfaction"
+        "{share} % suivent la satisfaction de leurs clients",
+        "{share}% track their customers' satisfaction",
     )
 
 

@@ -119,6 +119,16 @@ class _Fragments:
         self._make = make
         self._names = {locale: f"_payload_{kind}_{locale}" for locale in get_args(Locale)}
         self._getters = {locale: attrgetter(name) for locale, name in self._names.items()}
+        self._kept: dict[tuple[int, Locale], tuple[object, Any]] = {}
+
+    def one(self, part: object, locale: Locale, build: Build) -> Any:
+        """The fragment of a part that cannot keep it (a pydantic model, whose ``__dict__`` is
+        its fields; a module's constant): remembered by identity, the part kept alive with it
+        so that its id is never reused. For the few such parts a reference data load has."""
+        kept = self._kept.get((id(part), locale))
+        if kept is None:
+            kept = self._kept[(id(part), locale)] = (part, self._make(build, part, locale))
+        return kept[1]
 
     def __call__(self, parts: Sequence[object], locale: Locale, build: Build) -> list[Any]:
         """The fragments of a result's parts of one kind, in order (one call per kind, and no
@@ -162,26 +172,12 @@ def documents_payload(locale: Locale) -> dict[str, dict[str, str]]:
     return {document: {"title": title.in_(locale)} for document, title in DOCUMENTS.items()}
 
 
-_DOCUMENTS = {locale: documents_payload(locale) for locale in get_args(Locale)}
-_DOCUMENTS_JSON = {
-    locale: orjson.Fragment(orjson.dumps(documents)) for locale, documents in _DOCUMENTS.items()
-}
-_PROFILES: dict[tuple[int, Locale, bool], tuple[ClusterFigures, Any]] = {}
-"""Each cluster's description as payload, by language and form (dict or JSON), made once per
-reference data loaded; the figures are kept with it so that their id is never reused."""
-
-
-def _profile_of(profile: ClusterFigures, locale: Locale, as_json: bool) -> Any:
-    kept = _PROFILES.get((id(profile), locale, as_json))
-    if kept is None:
-        made = profile_payload(profile, locale)
-        fragment = orjson.Fragment(orjson.dumps(made)) if as_json else made
-        kept = _PROFILES[(id(profile), locale, as_json)] = (profile, fragment)
-    return kept[1]
+def _documents(_: object, locale: Locale) -> dict[str, Any]:
+    return documents_payload(locale)
 
 
 def result_payload(result: AssessmentResult, locale: Locale) -> dict[str, Any]:
-    return _assemble(result, locale, _fragments, as_json=False)
+    return _assemble(result, locale, _fragments)
 
 
 def result_json(
@@ -189,19 +185,16 @@ def result_json(
 ) -> bytes:
     """``result_payload`` (plus ``extra`` keys) as JSON, as the API sends it: orjson (the same
     values as ``json.dumps``, non-ASCII as UTF-8), each shared part serialised once."""
-    payload = _assemble(result, locale, _json_fragments, as_json=True)
-    return orjson.dumps({**payload, **(extra or {})})
+    return orjson.dumps({**_assemble(result, locale, _json_fragments), **(extra or {})})
 
 
-def _assemble(
-    result: AssessmentResult, locale: Locale, fragments: _Fragments, *, as_json: bool
-) -> dict[str, Any]:
+def _assemble(result: AssessmentResult, locale: Locale, fragments: _Fragments) -> dict[str, Any]:
     placement = result.placement
     path = result.next_level
     return {
         "edition": result.edition,
         "cluster": placement.cluster,
-        "cluster_profile": _profile_of(result.profile, locale, as_json),
+        "cluster_profile": fragments.one(result.profile, locale, profile_payload),
         "probabilities": placement.probabilities,
         "borderline": placement.borderline,
         "decisive_answer": _decisive(placement.hinge),
@@ -236,7 +229,7 @@ def _assemble(
             "closest_cluster": result.orientation.closest,
         },
         "recommendations": fragments(result.recommendations, locale, _recommendation),
-        "documents": (_DOCUMENTS_JSON if as_json else _DOCUMENTS)[locale],
+        "documents": fragments.one(DOCUMENTS, locale, _documents),
     }
 
 

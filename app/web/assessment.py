@@ -60,8 +60,7 @@ LOST = "lost"
 
 
 def _before(one: FormStep, other: FormStep) -> bool:
-    ids = [s.id for s in FORM_STEPS]
-    return ids.index(one.id) < ids.index(other.id)
+    return FORM_STEPS.index(one) < FORM_STEPS.index(other)
 
 
 def _step_url(step_id: str | None) -> str:

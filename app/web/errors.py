@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.problems import api_locale, pointer_of, problem
+from app.api.problems import INVALID_ANSWERS, api_locale, pointer_of, problem
 from app.core.answers import InvalidAnswers
 from app.core.text import t
 from app.core.vocabulary import Locale
@@ -30,7 +30,7 @@ async def invalid_answers(request: Request, exc: Exception) -> JSONResponse:
         media_type="application/problem+json",
         content={
             "type": "about:blank",
-            "title": "Invalid answers" if locale == "en" else "Réponses invalides",
+            "title": INVALID_ANSWERS.in_(locale),
             "status": 422,
             "errors": [
                 {

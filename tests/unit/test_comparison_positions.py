@@ -376,7 +376,7 @@ def test_satisfaction_measured_sometimes(comparator: Comparator) -> None:
     assert everyone.statement is not None
     assert everyone.position is not None
     assert everyone.statement.fr == (
-        "78 % mesurent systématiquement la satisfaction client après un contact"
+        "78 % interrogent leurs clients sur leur satisfaction à chaque contact"
     )
     assert everyone.verdict == "below"
     assert everyone.position.fr == "Font mieux que vous : environ quatre répondants sur cinq."
@@ -389,7 +389,7 @@ def test_satisfaction_measured_sometimes(comparator: Comparator) -> None:
     )
     assert classiques.statement is not None
     assert classiques.position is not None
-    assert classiques.statement.en == "71% measure customer satisfaction after a contact"
+    assert classiques.statement.en == "71% ask customers about their satisfaction after contacts"
     assert classiques.position.en == "You are one of them."
     never = _ref(
         comparator, "polyvalents", "all", "satisfaction_measured", satisfaction_measured="never"
@@ -409,8 +409,9 @@ def test_satisfaction_measured_sometimes(comparator: Comparator) -> None:
 
 
 def test_satisfaction_statements_keep_their_quote_meaning(reference: ReferenceData) -> None:
-    """A figure counting companies that measure "systématiquement" says so; one counting those
-    that measure at all does not claim more; "after a contact" only where the quote says it."""
+    """A figure counting companies that measure "systématiquement" says "every contact"; one
+    counting those that measure at all does not claim more; "contact" only where the quote
+    speaks of one."""
     comparator = Comparator(reference.benchmarks)
     for cluster in CLUSTERS:
         row = next(
@@ -424,8 +425,8 @@ def test_satisfaction_statements_keep_their_quote_meaning(reference: ReferenceDa
             assert ref.statement is not None
             quote = normalise_text(ref.figure.source.quote or "").lower()
             systematic = "systématiquement" in quote
-            assert ("systématiquement" in ref.statement.fr) == systematic, ref.statement
-            assert ("systematically" in ref.statement.en) == systematic, ref.statement
+            assert ("chaque contact" in ref.statement.fr) == systematic, ref.statement
+            assert ("every contact" in ref.statement.en) == systematic, ref.statement
             assert ("contact" in ref.statement.fr) == ("contact" in quote), ref.statement
 
 
