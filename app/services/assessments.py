@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, or_, select
 
 from app.core.answers import Answers
 from app.core.assessment import AssessmentResult, ReferenceData
@@ -133,8 +133,14 @@ class AlreadyStored(Exception):
 def by_share(session: Session, token: str) -> Assessment | None:
     if not plausible(token):
         return None
+    hashed = digest(token)
     return session.exec(
-        select(Assessment).where(col(Assessment.share_hash) == digest(token))
+        select(Assessment).where(
+            or_(
+                col(Assessment.share_hash) == hashed,
+                col(Assessment.consultant_share_hash) == hashed,
+            )
+        )
     ).first()
 
 

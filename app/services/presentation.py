@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.core.assessment import AssessmentResult, ReferenceData
@@ -45,7 +45,7 @@ VERDICTS: dict[Verdict, LocalizedText] = {
     "in_line": t("Dans la norme", "In line"),
     "below": t("En retrait", "Below"),
     "no_figure": t("Le rapport ne donne pas de chiffre", "The report gives no figure"),
-    "not_comparable": t("Non mesuré chez vous", "Not measured on your side"),
+    "not_comparable": t("Pas de valeur de votre côté", "No value on your side"),
 }
 
 
@@ -220,6 +220,35 @@ def change_sentence(change: Change, locale: Locale) -> LocalizedText:
     )
 
 
+def change_sentences(changes: Sequence[Change], locale: Locale) -> tuple[str, ...]:
+    """One sentence per change, except that a channel opened takes its own delay and handling
+    time along ("Open chat, response time …"), rather than naming the channel twice."""
+    opened = {QUESTIONNAIRE[c.question].channel for c in changes if c.question.endswith("_open")}
+    sentences: list[str] = []
+    details: dict[Channel, list[str]] = {}
+    for change in changes:
+        channel = QUESTIONNAIRE[change.question].channel
+        if channel in opened and not change.question.endswith("_open"):
+            assert channel is not None  # noqa: S101 - opened holds channels only
+            label = answer_label(QUESTIONNAIRE[change.question], change.after).in_(locale).lower()
+            kind = (
+                t("délai de réponse", "response time")
+                if change.question.endswith("_delay")
+                else t("durée de traitement", "handling time")
+            )
+            quoted = f"« {label} »" if locale == "fr" else f"“{label}”"
+            details.setdefault(channel, []).append(f"{kind.in_(locale)} {quoted}")
+    for change in changes:
+        channel = QUESTIONNAIRE[change.question].channel
+        if channel in opened and not change.question.endswith("_open"):
+            continue
+        sentence = change_sentence(change, locale).in_(locale)
+        if channel is not None and details.get(channel):
+            sentence = f"{sentence}, {', '.join(details[channel])}"
+        sentences.append(sentence)
+    return tuple(sentences)
+
+
 def _source(source: Source, locale: Locale) -> SourceLine:
     return SourceLine(DOCUMENTS[source.document].in_(locale), source.section, source.quote)
 
@@ -278,14 +307,14 @@ def describe_result(
     questions: tuple[str, ...] = ()
     probability_after = None
     if path.path is not None:
-        changes = tuple(change_sentence(c, locale).in_(locale) for c in path.path.changes)
+        changes = change_sentences(path.path.changes, locale)
         questions = tuple(QUESTIONNAIRE[q].label.in_(locale) for q in path.path.questions_to_answer)
         probability_after = 100 * path.path.probabilities[path.path.target]
     consolidate: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
     if path.consolidation is not None:
         consolidate = tuple(
-            " ; ".join(change_sentence(c, locale).in_(locale) for c in move.changes)
+            " ; ".join(change_sentences(move.changes, locale))
             for move in path.consolidation.best_moves
         )
         by_factor = {p.factor: p for p in placement.pulls}

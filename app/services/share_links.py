@@ -7,6 +7,10 @@ stored before that had its share token drawn apart, which cannot be shown again:
 ask for the derived one, which then replaces it (the older share link stops working, as the
 page says before). A derived link cannot be changed for another; an owner who wants a shared
 link to stop working deletes the assessment.
+
+The consultant of the workspace an assessment was made in has a share link of its own (the
+client's is not known to the server), derived the same way from the dashboard secret and the
+assessment's public id, and kept beside the client's: one can stop without the other.
 """
 
 from __future__ import annotations
@@ -43,4 +47,36 @@ def issue_share_token(session: Session, assessment: Assessment, manage_secret: s
         assessment.share_hash = digest(token)
         session.add(assessment)
         session.commit()
+    return token
+
+
+_CONSULTANT_PURPOSE = b"csmb consultant share link v1:"
+
+
+def consultant_share_token(dashboard_secret: str, assessment: Assessment) -> str:
+    """The consultant's share token for this assessment under this dashboard link."""
+    message = _CONSULTANT_PURPOSE + assessment.public_id.encode("ascii")
+    mac = hmac.new(dashboard_secret.encode("utf-8"), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:TOKEN_BYTES]).rstrip(b"=").decode("ascii")
+
+
+def consultant_share_of(assessment: Assessment, dashboard_secret: str) -> str | None:
+    """The consultant's share token, if one was made under this dashboard link (a link made
+    before the dashboard link was changed is still valid but can no longer be shown)."""
+    stored = assessment.consultant_share_hash
+    token = consultant_share_token(dashboard_secret, assessment)
+    return token if stored and hmac.compare_digest(digest(token), stored) else None
+
+
+def set_consultant_share(
+    session: Session, assessment: Assessment, dashboard_secret: str | None
+) -> str | None:
+    """Makes (``dashboard_secret``) or stops (None) the consultant's share link; a link made
+    earlier stops working either way. The client's own link is untouched."""
+    token = (
+        None if dashboard_secret is None else consultant_share_token(dashboard_secret, assessment)
+    )
+    assessment.consultant_share_hash = None if token is None else digest(token)
+    session.add(assessment)
+    session.commit()
     return token

@@ -6,14 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from datetime import UTC, tzinfo
+from typing import Any, Literal
 
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, func, select
 
+from app.core.questionnaire import QUESTIONNAIRE
+from app.core.recommendations import CLUSTER_NAMES
+from app.core.text import t
+from app.core.vocabulary import CLUSTERS, Locale
+from app.services.presentation import whole_percentages
 from app.services.tokens import digest, new_token, plausible
 from app.storage.tables import Assessment, Draft, Workspace
 
@@ -166,12 +172,79 @@ def _cell(value: str) -> str:
 def export_csv(
     session: Session, workspace: Workspace, sector: str | None = None, cluster: str | None = None
 ) -> Iterator[str]:
-    """The workspace's assessments as CSV, streamed in chunks (constant memory). Starts with a
-    byte-order mark so that spreadsheet software reads the accents right."""
+    """The workspace's assessments as CSV for programs: ids, fractions, UTC timestamps, commas.
+    Streamed in chunks (constant memory). Starts with a byte-order mark so that spreadsheet
+    software reads the accents right."""
+    return _stream(session, workspace, sector, cluster, CSV_COLUMNS, ",", _data_row)
+
+
+def export_sheet(
+    session: Session,
+    workspace: Workspace,
+    locale: Locale,
+    zone: tzinfo,
+    sector: str | None = None,
+    cluster: str | None = None,
+) -> Iterator[str]:
+    """The same assessments for a spreadsheet, in the reader's language: labels rather than
+    ids, whole percentages as the dashboard shows them, local dates. French spreadsheet
+    software splits columns on semicolons (the comma is the decimal mark), English on commas."""
+    header = tuple(text.in_(locale) for text in _SHEET_HEADER)
+
+    def row(values: tuple[Any, ...]) -> list[str]:
+        company, sector_id, cluster_id, pb, pc, pp, edition, _, created, _ = values
+        moment = (created if created.tzinfo else created.replace(tzinfo=UTC)).astimezone(zone)
+        return [
+            _cell(company or ""),
+            QUESTIONNAIRE["sector"].option(sector_id).label.in_(locale),
+            CLUSTER_NAMES[cluster_id].in_(locale),
+            *(str(p) for p in whole_percentages([pb, pc, pp])),
+            moment.strftime("%d/%m/%Y %H:%M" if locale == "fr" else "%Y-%m-%d %H:%M"),
+            edition,
+        ]
+
+    return _stream(session, workspace, sector, cluster, header, ";" if locale == "fr" else ",", row)
+
+
+_SHEET_HEADER = (
+    t("Entreprise", "Company"),
+    t("Secteur", "Sector"),
+    t("Niveau", "Level"),
+    *(t(f"{CLUSTER_NAMES[c].fr} (%)", f"{CLUSTER_NAMES[c].en} (%)") for c in CLUSTERS),
+    t("Date (heure de Paris)", "Date (Paris time)"),
+    t("Édition du baromètre", "Barometer edition"),
+)
+
+
+def _data_row(values: tuple[Any, ...]) -> list[str]:
+    company, sector_id, cluster_id, pb, pc, pp, edition, locale, created, series_id = values
+    return [
+        _cell(company or ""),
+        sector_id,
+        cluster_id,
+        f"{pb:.3f}",
+        f"{pc:.3f}",
+        f"{pp:.3f}",
+        edition,
+        locale,
+        created.isoformat(),
+        series_id,
+    ]
+
+
+def _stream(
+    session: Session,
+    workspace: Workspace,
+    sector: str | None,
+    cluster: str | None,
+    header: tuple[str, ...],
+    delimiter: str,
+    row: Callable[[tuple[Any, ...]], list[str]],
+) -> Iterator[str]:
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
     conditions = [col(Assessment.workspace_id) == workspace.id]
     if sector:
         conditions.append(col(Assessment.sector) == sector)
@@ -184,22 +257,8 @@ def export_csv(
         .execution_options(yield_per=1000)
     )
     # plain columns, not the rows with their stored result pages: constant memory at any size
-    for n, row in enumerate(session.connection().execute(query)):
-        company, sector_id, cluster, pb, pc, pp, edition, locale, created, series_id = row
-        writer.writerow(
-            [
-                _cell(company or ""),
-                sector_id,
-                cluster,
-                f"{pb:.3f}",
-                f"{pc:.3f}",
-                f"{pp:.3f}",
-                edition,
-                locale,
-                created.isoformat(),
-                series_id,
-            ]
-        )
+    for n, values in enumerate(session.connection().execute(query)):
+        writer.writerow(row(tuple(values)))
         if n % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -65,6 +65,9 @@ class Assessment(SQLModel, table=True):
     """Random handle used by the consultant's dashboard (compare, progress); not a capability."""
     share_hash: str = Field(max_length=64, unique=True, index=True)
     manage_hash: str = Field(max_length=64, unique=True, index=True)
+    consultant_share_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    """The share link the workspace's consultant made (app/services/share_links.py); the
+    client's own share link is ``share_hash``."""
     workspace_id: int | None = Field(default=None, foreign_key="workspace.id", ondelete="CASCADE")
     series: str = Field(max_length=64, index=True)
     """The same company across retakes."""

@@ -32,6 +32,25 @@ class Chart:
     figure_json: str
 
 
+def _percent_suffix(locale: Locale) -> str:
+    """French writes a space before %, English does not (the probability chart's convention)."""
+    return " %" if locale == "fr" else "%"
+
+
+def _percent(value: float, locale: Locale) -> str:
+    return f"{value:.0f}{_percent_suffix(locale)}"
+
+
+def _percent_ticks(values: list[int], locale: Locale) -> dict[str, Any]:
+    """Value-axis ticks written out: plotly.js ignores ``ticksuffix`` on ticks given as
+    ``tickvals`` (the position chart read "0 50 100"), so each tick carries its own text."""
+    return {
+        "tickmode": "array",
+        "tickvals": values,
+        "ticktext": [_percent(v, locale) for v in values],
+    }
+
+
 def _layout(height: int, **extra: Any) -> dict[str, Any]:
     return {
         "height": height,
@@ -44,28 +63,110 @@ def _layout(height: int, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _labels_above(keys: list[str], labels: list[str]) -> list[dict[str, Any]]:
-    """Each bar's label written above it, from the left edge: readable at any width, unlike
-    axis labels that squeeze the bars on a phone."""
-    return [
-        {
-            "x": 0,
-            "xref": "paper",
-            "y": key,
-            "yref": "y",
-            "yshift": 15,
-            "text": label,
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "font": {"size": 12},
-        }
-        for key, label in zip(keys, labels, strict=True)
-    ]
-
-
+WRAP = 40
+"""Characters on one line of a bar's label: plotly.js never wraps text, and a longer line ran
+past the right edge of a phone ("… De 10 minutes à une heure")."""
 ROW = 50
-"""Height of one labelled bar, in pixels."""
+"""Height of a bar and of its label when the label is one line, in pixels."""
+LINE = 16
+"""Height of each further line of a label, in pixels (12-pixel text)."""
+BAR = 20
+"""Thickness of a labelled bar, in pixels."""
+
+
+def _glued(text: str) -> list[str]:
+    """The words of ``text``, with a lone ":" (French typography) or dash kept at the end of
+    the word before it, so that no line starts with one."""
+    words: list[str] = []
+    for word in text.split(" "):
+        if words and word in (":", ";", "!", "?", "—"):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+    return words
+
+
+def _lines(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in _glued(text):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def wrap(text: str, width: int = WRAP) -> str:
+    """``text`` in lines of at most ``width`` characters (a longer word keeps a line of its own)
+    joined by plotly's ``<br>``: a "question — answer" label breaks after its "—" first. Each
+    ``<br>`` stands for one space: ``wrap(s).replace("<br>", " ") == s``."""
+    if len(text) <= width:
+        return text
+    question, dash, answer = text.partition(" — ")
+    if not dash:
+        return "<br>".join(_lines(text, width))
+    head = _lines(question + " —", width)
+    return "<br>".join([*head, *_lines(answer, width)])
+
+
+@dataclass(frozen=True)
+class _LabelledRows:
+    """Horizontal bars each labelled above, from the left edge: readable at any width, unlike
+    axis labels that squeeze the bars on a phone. The value axis is laid out in pixels, top
+    down, so that a row whose label wraps is taller by its further lines and no label runs
+    into the bar above it."""
+
+    centres: list[int]
+    """Where each bar is, in pixels from the top of the plot."""
+    annotations: list[dict[str, Any]]
+    total: int
+    """Height of all the rows, in pixels."""
+
+    def yaxis(self) -> dict[str, Any]:
+        return {
+            "range": [self.total, 0],
+            "showticklabels": False,
+            "showgrid": False,
+            "zeroline": False,
+            "fixedrange": True,
+        }
+
+    def layout(self, bottom: int, left: int = 10) -> dict[str, Any]:
+        """Height and margins: the plot is exactly as tall as the rows (the first label rises
+        6 pixels above its row, into the top margin), ``bottom`` pixels below it for the value
+        axis."""
+        return {
+            "height": self.total + 10 + bottom,
+            "margin": {"l": left, "r": 10, "t": 10, "b": bottom},
+        }
+
+
+def _labelled_rows(labels: list[str]) -> _LabelledRows:
+    centres: list[int] = []
+    annotations: list[dict[str, Any]] = []
+    top = 0
+    for label in labels:
+        text = wrap(label)
+        extra = LINE * text.count("<br>")
+        centre = top + extra + ROW // 2
+        centres.append(centre)
+        annotations.append(
+            {
+                "x": 0,
+                "xref": "paper",
+                "y": centre,
+                "yref": "y",
+                "yshift": BAR // 2 + 5,
+                "text": text,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "align": "left",
+                "font": {"size": 12},
+            }
+        )
+        top += ROW + extra
+    return _LabelledRows(centres, annotations, top)
 
 
 def _dump(figure: go.Figure) -> str:
@@ -82,23 +183,21 @@ def probabilities_chart(page: ResultPage, locale: Locale) -> Chart:
             y=names,
             orientation="h",
             marker={"color": [_COLOURS[p.cluster] for p in page.probabilities]},
-            text=[f"{v:.0f} %" if locale == "fr" else f"{v:.0f}%" for v in values],
+            text=[_percent(v, locale) for v in values],
             textposition="auto",
             hoverinfo="skip",
         ),
         layout=_layout(
             170,
-            xaxis={
-                "range": [0, 100],
-                "ticksuffix": " %" if locale == "fr" else "%",
-                "fixedrange": True,
-            },
+            xaxis={"range": [0, 100], "ticksuffix": _percent_suffix(locale), "fixedrange": True},
             yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            # the "100 %" tick is centred on the right edge of the bars
+            margin={"l": 10, "r": 30, "t": 10, "b": 30},
         ),
     )
     summary = t("Probabilité de chaque niveau : ", "Probability of each level: ").in_(
         locale
-    ) + ", ".join(f"{n} {v:.0f} %" for n, v in zip(names, values, strict=True))
+    ) + ", ".join(f"{n} {_percent(v, locale)}" for n, v in zip(names, values, strict=True))
     return Chart(
         "chart-probabilities",
         t("Probabilité de chaque niveau", "Probability of each level").in_(locale),
@@ -117,18 +216,18 @@ def lead(pulls: dict[Cluster, float], cluster: Cluster) -> float:
 def pulls_chart(page: ResultPage, locale: Locale) -> Chart:
     rows = sorted(page.factors, key=lambda f: lead(f.pulls, page.cluster), reverse=True)
     values = [round(lead(f.pulls, page.cluster), 2) for f in rows]
-    keys = [f"f{i}" for i in range(len(rows))]
+    labelled = _labelled_rows([f"{f.label} — {f.answer}" for f in rows])
     figure = go.Figure(
         go.Bar(
             x=values,
-            y=keys,
+            y=labelled.centres,
             orientation="h",
-            width=0.4,
+            width=BAR,
             marker={"color": [_COLOURS[page.cluster] if v >= 0 else _PEERS for v in values]},
             hoverinfo="skip",
         ),
         layout=_layout(
-            ROW * len(rows) + 70,
+            **labelled.layout(bottom=50),
             xaxis={
                 "zeroline": True,
                 "zerolinecolor": "#57606a",
@@ -138,11 +237,13 @@ def pulls_chart(page: ResultPage, locale: Locale) -> Chart:
                     "text": t(
                         "← vers un autre niveau · vers celui-ci →",
                         "← toward another level · toward this one →",
-                    ).in_(locale)
+                    ).in_(locale),
+                    # 12 pixels, like the labels: at 13 it overran a 320-pixel-wide phone
+                    "font": {"size": 12},
                 },
             },
-            yaxis={"showticklabels": False, "fixedrange": True, "autorange": "reversed"},
-            annotations=_labels_above(keys, [f"{f.label} — {f.answer}" for f in rows]),
+            yaxis=labelled.yaxis(),
+            annotations=labelled.annotations,
         ),
     )
     toward = [f.label for f in rows if lead(f.pulls, page.cluster) > 0][:3]
@@ -176,17 +277,16 @@ def position_chart(page: ResultPage, locale: Locale) -> Chart | None:
         values.append(round(cell.value))
         colours.append(_YOU if reaches else _PEERS)
         yes = t("vous aussi", "so do you") if reaches else t("pas vous", "not you")
-        share = f"{round(cell.value)} %" if locale == "fr" else f"{round(cell.value)}%"
-        texts.append(f"{share} — {yes.in_(locale)}")
+        texts.append(f"{_percent(round(cell.value), locale)} — {yes.in_(locale)}")
     if not labels:
         return None
-    keys = [f"k{i}" for i in range(len(labels))]
+    labelled = _labelled_rows(labels)
     figure = go.Figure(
         go.Bar(
             x=values,
-            y=keys,
+            y=labelled.centres,
             orientation="h",
-            width=0.4,
+            width=BAR,
             marker={"color": colours},
             text=texts,
             textposition="outside",
@@ -195,16 +295,16 @@ def position_chart(page: ResultPage, locale: Locale) -> Chart | None:
             hoverinfo="skip",
         ),
         layout=_layout(
-            ROW * len(labels) + 50,
+            # room on the left for half the "0 %" tick, centred on the bars' start
+            **labelled.layout(bottom=40, left=20),
             xaxis={
                 "range": [0, 140],
-                "tickvals": [0, 50, 100],
-                "ticksuffix": " %" if locale == "fr" else "%",
                 "tickangle": 0,
                 "fixedrange": True,
+                **_percent_ticks([0, 50, 100], locale),
             },
-            yaxis={"showticklabels": False, "autorange": "reversed", "fixedrange": True},
-            annotations=_labels_above(keys, labels),
+            yaxis=labelled.yaxis(),
+            annotations=labelled.annotations,
         ),
     )
     return Chart(
@@ -235,9 +335,12 @@ def result_charts(page: ResultPage, locale: Locale) -> dict[str, Chart]:
 
 
 def progress_chart(rows: list[dict[str, object]], locale: Locale) -> Chart:
-    """A company's probabilities across retakes: one line per cluster."""
-    # numbered, so that two assessments on the same day stay two points
-    dates = [f"{n}. {r['date']}" for n, r in enumerate(rows, start=1)]
+    """A company's probabilities across retakes: one line per cluster, named in a legend above
+    the plot (names written at the end of the lines ran past the right edge and onto each
+    other when two levels ended close)."""
+    # numbered, so that two assessments on the same day stay two points; the time under the
+    # date, so that a phone need not turn the dates aslant
+    dates = [wrap(f"{n}. {r['date']}", 14) for n, r in enumerate(rows, start=1)]
     names = {
         "basiques": t("Basiques", "Basics"),
         "classiques": t("Classiques", "Classics"),
@@ -247,11 +350,10 @@ def progress_chart(rows: list[dict[str, object]], locale: Locale) -> Chart:
         go.Scatter(
             x=dates,
             y=[r["probabilities"][i] for r in rows],  # type: ignore[index]
-            mode="lines+markers+text",
+            mode="lines+markers",
             name=names[cluster].in_(locale),
             line={"color": _COLOURS[cluster], "width": 3},
-            text=["" for _ in rows[:-1]] + [names[cluster].in_(locale)],
-            textposition="middle right",
+            marker={"size": 8},
             hoverinfo="skip",
         )
         for i, cluster in enumerate(("basiques", "classiques", "polyvalents"))
@@ -259,14 +361,36 @@ def progress_chart(rows: list[dict[str, object]], locale: Locale) -> Chart:
     figure = go.Figure(
         traces,
         layout=_layout(
-            300,
-            xaxis={"type": "category", "fixedrange": True},
-            yaxis={
-                "range": [0, 105],
-                "ticksuffix": " %" if locale == "fr" else "%",
+            360,
+            showlegend=True,
+            legend={
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "traceorder": "normal",
+                "itemwidth": 30,
+            },
+            xaxis={
+                "type": "category",
+                # half a step before the first assessment and after the last, so that their
+                # dates stay clear of the value axis and of the right edge
+                "range": [-0.5, len(rows) - 0.5],
+                # dates level, or else upright: turned aslant, they pushed the plot aside
+                "autotickangles": [0, 90],
+                # plotly.js spaces category labels as if they were one line: at most 6 dates
+                "nticks": 6,
+                "automargin": True,
                 "fixedrange": True,
             },
-            margin={"l": 40, "r": 100, "t": 20, "b": 40},
+            yaxis={
+                "range": [-2, 105],
+                "automargin": True,
+                "ticksuffix": _percent_suffix(locale),
+                "fixedrange": True,
+            },
+            margin={"l": 10, "r": 10, "t": 40, "b": 10},
         ),
     )
     last = rows[-1]

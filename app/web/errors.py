@@ -172,9 +172,41 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+_DEAD_LINKS = {
+    "/i/": t(
+        "Ce lien d'invitation ne fonctionne pas ou plus : votre consultant l'a peut-être "
+        "remplacé par un nouveau. Demandez-lui le lien en cours.",
+        "This invitation link does not work, or no longer does: your consultant may have "
+        "replaced it with a new one. Ask them for the current link.",
+    ),
+    "/w/": t(
+        "Ce lien de tableau de bord ne fonctionne pas ou plus : il a peut-être été remplacé par "
+        "un nouveau, qui s'est affiché une seule fois à ce moment-là.",
+        "This dashboard link does not work, or no longer does: it may have been replaced by a "
+        "new one, shown only once at that moment.",
+    ),
+    "/r/": t(
+        "Ce lien de partage ne fonctionne pas ou plus : l'évaluation a peut-être été supprimée, "
+        "ou le partage arrêté. Demandez un nouveau lien à qui vous l'a envoyé.",
+        "This share link does not work, or no longer does: the assessment may have been deleted "
+        "or the sharing stopped. Ask whoever sent it for a new link.",
+    ),
+    "/m/": t(
+        "Ce lien privé ne fonctionne pas : l'évaluation a peut-être été supprimée, ou le lien "
+        "mal copié.",
+        "This private link does not work: the assessment may have been deleted, or the link "
+        "miscopied.",
+    ),
+}
+"""What a 404 under a capability link most likely means, said to whoever followed it."""
+
+
 def _page(request: Request, status: int) -> HTMLResponse:
     locale: Locale = parse_locale(getattr(request.state, "locale", None)) or "fr"
     title, message = _PAGES[status]
+    if status == 404:
+        path = request.url.path
+        message = next((m for p, m in _DEAD_LINKS.items() if path.startswith(p)), message)
     return render(
         request,
         "error.html",

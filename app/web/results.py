@@ -127,11 +127,24 @@ async def delete(secret: str, request: Request, session: SessionDep) -> Response
         raise _not_found()
     form = await request.form()
     if form.get("confirm") != "yes":
-        response = render(request, "delete_confirm.html", {"secret": secret})
-        response.headers.update(NOINDEX)
-        return response
+        return _delete_confirmation(request, secret)
     assessments.delete(session, assessment)
     return RedirectResponse("/deleted", status_code=303)
+
+
+@router.get("/m/{secret}/delete", response_class=HTMLResponse, include_in_schema=False)
+def confirm_delete(secret: str, request: Request, session: SessionDep) -> Response:
+    """The question alone (the language switch of the page the POST showed leads here)."""
+    if assessments.by_manage(session, secret) is None:
+        raise _not_found()
+    return _delete_confirmation(request, secret)
+
+
+def _delete_confirmation(request: Request, secret: str) -> Response:
+    page: dict[str, object] = {"secret": secret, "lang_again": (f"/m/{secret}/delete", {})}
+    response = render(request, "delete_confirm.html", page)
+    response.headers.update(NOINDEX)
+    return response
 
 
 @router.get("/deleted", response_class=HTMLResponse, include_in_schema=False)

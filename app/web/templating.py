@@ -35,11 +35,17 @@ def templates_for(locale: Locale) -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def lang_url(request: Request, locale: str) -> str:
-    """This page in another language: same path and query, ``lang`` replaced."""
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+def lang_url(request: Request, locale: str, again: tuple[str, dict[str, str]] | None = None) -> str:
+    """This page in another language: same path and query, ``lang`` replaced. A page that
+    answers a POST (a form sent back with its errors, a confirmation) cannot be asked for again
+    by a link: it names in ``again`` (path, query) the GET that shows it with what was sent."""
+    if again is not None:
+        path, query = again[0], [*again[1].items()]
+    else:
+        path = request.url.path
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     query.append(("lang", locale))
-    return f"{request.url.path}?{urlencode(query)}"
+    return f"{path}?{urlencode(query)}"
 
 
 def render(
@@ -53,6 +59,7 @@ def render(
         "locale": locale,
         "csrf": csrf,
         "reference_edition": assessor_of(request).reference.edition,
+        "lang_again": None,
     }
     return templates_for(locale).TemplateResponse(
         request, name, {**base, **context}, status_code=status_code

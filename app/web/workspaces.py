@@ -3,6 +3,7 @@ rotate links, and the client invitation. No accounts: the links are the keys."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -13,7 +14,8 @@ from app.core.answers import parse_text_answers
 from app.core.questionnaire import QUESTIONNAIRE, answer_label
 from app.core.recommendations import CLUSTER_NAMES
 from app.core.vocabulary import CLUSTERS, Locale
-from app.services import assessments, workspaces
+from app.services import assessments, share_links, workspaces
+from app.services.presentation import whole_percentages
 from app.storage.tables import Assessment, Workspace
 from app.web.assessment import SessionDep, _redirect
 from app.web.charts import progress_chart, result_charts
@@ -48,6 +50,11 @@ def _row(a: Assessment, locale: Locale) -> dict[str, object]:
         "cluster": a.cluster,
         "cluster_name": CLUSTER_NAMES[a.cluster].in_(locale),  # type: ignore[index]
         "probabilities": [round(100 * p) for p in (a.p_basiques, a.p_classiques, a.p_polyvalents)],
+        # whole percentages adding up to 100, as on the result page
+        "percentages": [
+            f"{p}\u202f%" if locale == "fr" else f"{p}%"
+            for p in whole_percentages([a.p_basiques, a.p_classiques, a.p_polyvalents])
+        ],
         "date": _date(a.created_at, locale),
     }
 
@@ -62,8 +69,13 @@ def _date(moment: datetime, locale: Locale) -> str:
 
 
 @router.get("/workspaces/new", response_class=HTMLResponse)
-def new_workspace(request: Request) -> Response:
-    return _render(request, "workspace_new.html", {"name": "", "colour": "#0b5cad", "error": None})
+def new_workspace(request: Request, name: str = "", colour: str = "#0b5cad") -> Response:
+    """The form, filled with ``name`` and ``colour`` when the language switch of a form sent
+    back with an error leads here."""
+    colour = colour if workspaces.COLOUR.match(colour) else "#0b5cad"
+    return _render(
+        request, "workspace_new.html", {"name": name[:120], "colour": colour, "error": None}
+    )
 
 
 @router.post("/workspaces", response_class=HTMLResponse)
@@ -76,8 +88,12 @@ def create_workspace(
     try:
         links = workspaces.create(session, name, colour)
     except workspaces.WorkspaceNameError:
+        again = ("/workspaces/new", {"name": name, "colour": colour})
         return _render(
-            request, "workspace_new.html", {"name": name, "colour": colour, "error": "name"}, 422
+            request,
+            "workspace_new.html",
+            {"name": name, "colour": colour, "error": "name", "lang_again": again},
+            422,
         )
     assert links.dashboard_secret is not None  # noqa: S101 - create always issues one
     return _links_redirect(links.dashboard_secret, "created")
@@ -161,17 +177,43 @@ def dashboard(
     )
 
 
-@router.get("/w/{secret}/export.csv")
-def export(secret: str, session: SessionDep, sector: str = "", cluster: str = "") -> Response:
-    workspace = _workspace(session, secret)
-    sector = sector if sector in QUESTIONNAIRE["sector"].option_ids() else ""
-    cluster = cluster if cluster in CLUSTERS else ""
-    filename = f"assessments-{sector or 'all'}{'-' + cluster if cluster else ''}.csv"
+def _csv(chunks: Iterator[str], filename: str) -> Response:
     return StreamingResponse(
-        workspaces.export_csv(session, workspace, sector or None, cluster or None),
+        chunks,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', **NOINDEX},
     )
+
+
+def _filters(sector: str, cluster: str) -> tuple[str | None, str | None]:
+    """The dashboard's filters, an unknown value read as no filter (as the dashboard does)."""
+    return (
+        sector if sector in QUESTIONNAIRE["sector"].option_ids() else None,
+        cluster if cluster in CLUSTERS else None,
+    )
+
+
+@router.get("/w/{secret}/export.csv")
+def export(secret: str, session: SessionDep, sector: str = "", cluster: str = "") -> Response:
+    """For programs: ids, fractions, UTC timestamps, commas (the columns are documented)."""
+    workspace = _workspace(session, secret)
+    chosen, level = _filters(sector, cluster)
+    filename = f"assessments-{chosen or 'all'}{'-' + level if level else ''}.csv"
+    return _csv(workspaces.export_csv(session, workspace, chosen, level), filename)
+
+
+@router.get("/w/{secret}/spreadsheet.csv")
+def export_spreadsheet(
+    secret: str, session: SessionDep, locale: LocaleDep, sector: str = "", cluster: str = ""
+) -> Response:
+    """For a consultant's spreadsheet, in the dashboard's language (see export_sheet)."""
+    workspace = _workspace(session, secret)
+    chosen, level = _filters(sector, cluster)
+    everyone = "toutes" if locale == "fr" else "all"
+    name = "evaluations" if locale == "fr" else "assessments"
+    filename = f"{name}-{chosen or everyone}{'-' + level if level else ''}.csv"
+    rows = workspaces.export_sheet(session, workspace, locale, PARIS, chosen, level)
+    return _csv(rows, filename)
 
 
 @router.get("/w/{secret}/a/{public_id}", response_class=HTMLResponse)
@@ -183,6 +225,7 @@ def view_assessment(
     if assessment is None:
         raise HTTPException(status_code=404)
     page = assessments.page_of(assessment, locale)
+    token = share_links.consultant_share_of(assessment, secret)
     return _render(
         request,
         "result.html",
@@ -192,10 +235,32 @@ def view_assessment(
             "mode": "consultant",
             "company": assessment.company,
             "back_url": f"/w/{secret}",
+            "view_url": f"/w/{secret}/a/{public_id}",
+            "share_url": f"{request.base_url}r/{token}" if token else None,
+            "earlier_share": token is None and assessment.consultant_share_hash is not None,
+            "again_url": _again_url(request, workspace, assessment.series),
             "completed_on": _date(assessment.created_at, locale),
             "edition": assessment.edition,
         },
     )
+
+
+@router.post("/w/{secret}/a/{public_id}/share", include_in_schema=False)
+def consultant_share(
+    secret: str, public_id: str, session: SessionDep, stop: Annotated[str, Form()] = ""
+) -> Response:
+    """Makes the consultant's share link of this result, or stops it (``stop``)."""
+    workspace = _workspace(session, secret)
+    assessment = workspaces.by_public_id(session, workspace, public_id)
+    if assessment is None:
+        raise HTTPException(status_code=404)
+    share_links.set_consultant_share(session, assessment, None if stop else secret)
+    return RedirectResponse(f"/w/{secret}/a/{public_id}#share", status_code=303)
+
+
+def _again_url(request: Request, workspace: Workspace, series: str) -> str:
+    """The link that invites a company to its next assessment, in the same series."""
+    return f"{request.base_url}i/{workspace.invite_token}/again/{series}"
 
 
 @router.get("/w/{secret}/compare", response_class=HTMLResponse)
@@ -209,9 +274,9 @@ def compare(
     pick: Annotated[list[str] | None, Query()] = None,
 ) -> Response:
     workspace = _workspace(session, secret)
-    if pick and len(pick) == 2:  # the dashboard's two ticked boxes
+    if pick and len(set(pick)) == 2:  # the dashboard's two ticked boxes
         a, b = pick
-    elif pick is not None or not (a or b):
+    elif pick is not None or not (a or b) or a == b:
         # one, three or no box ticked (no box sends no ``pick`` at all): say what to do
         return _render(
             request, "compare_pick.html", {"workspace": workspace, "secret": secret}, 422
@@ -220,6 +285,8 @@ def compare(
     second = workspaces.by_public_id(session, workspace, b)
     if first is None or second is None:
         raise HTTPException(status_code=404)
+    if (second.created_at, second.id or 0) < (first.created_at, first.id or 0):
+        first, second = second, first  # the older on the left, as in a company's progress
     pages = [assessments.page_of(x, locale) for x in (first, second)]
     left = {row.kpi: row for row in pages[0].comparisons}
     right = {row.kpi: row for row in pages[1].comparisons}
@@ -275,6 +342,7 @@ def progress(
             "company": first.company or "—",
             "rows": rows,
             "single": len(history) == 1,
+            "again_url": _again_url(request, workspace, series),
             "changes": changes,
             "chart": progress_chart(rows, locale),
         },
@@ -335,4 +403,34 @@ def accept_invitation(
             422,
         )
     draft = workspaces.invited_draft(session, workspace, company)
+    return _redirect("/assessment/step/profile", draft, settings)
+
+
+def _latest(session: SessionDep, token: str, series: str) -> tuple[Workspace, Assessment]:
+    workspace = workspaces.by_invite(session, token)
+    history = workspaces.series(session, workspace, series) if workspace else []
+    if workspace is None or not history:
+        raise HTTPException(status_code=404)
+    return workspace, history[-1]
+
+
+@router.get("/i/{token}/again/{series}", response_class=HTMLResponse)
+def invitation_again(token: str, series: str, request: Request, session: SessionDep) -> Response:
+    """A company's next assessment, sent by its consultant: nothing is made until it starts
+    (a link preview must not open a questionnaire)."""
+    workspace, latest = _latest(session, token, series)
+    return _render(
+        request,
+        "invite.html",
+        {"workspace": workspace, "token": token, "error": None, "again": latest},
+    )
+
+
+@router.post("/i/{token}/again/{series}", response_class=HTMLResponse)
+def accept_invitation_again(
+    token: str, series: str, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Starts from the company's latest answers, to join its series (the dashboard's progress)."""
+    _, latest = _latest(session, token, series)
+    draft = assessments.retake_draft(session, latest)
     return _redirect("/assessment/step/profile", draft, settings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -200,5 +201,20 @@ def test_consultant_follows_a_client_from_invitation_to_retake_and_csv(
         assert record["edition"]
     assert [r["cluster"] for r in records] == ["classiques", "polyvalents"]
     assert records[0]["edition"] == records[1]["edition"]
+
+    # --- the spreadsheet export, in the dashboard's language ------------------------------------
+    with consultant.expect_download() as download_info:
+        consultant.click("a#spreadsheet-link")
+    download = download_info.value
+    assert download.suggested_filename == "evaluations-toutes.csv"
+    sheet = Path(download.path()).read_text(encoding="utf-8").removeprefix("\ufeff")
+    lines = list(csv.reader(io.StringIO(sheet), delimiter=";"))
+    assert lines[0][:3] == ["Entreprise", "Secteur", "Niveau"], lines[0]
+    assert len(lines) == 3
+    levels = sorted(line[2] for line in lines[1:])
+    assert levels == ["Classiques", "Polyvalents"], lines
+    for line in lines[1:]:
+        assert sum(int(p) for p in line[3:6]) == 100, line
+        assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", line[6]), line
 
     assert console.messages == []

@@ -82,14 +82,18 @@ async def test_wrong_rotated_and_deleted_tokens_are_indistinguishable(
         await web.get(manage, headers=headers),  # deleted
         await web.get(old_dashboard, headers=headers),  # rotated
         await web.get("/w/AAAAAAAAAAAAAAAAAAAAAA", headers=headers),  # wrong
+        await web.get(manage.replace(manage[3:], "A" * 22), headers=headers),  # wrong
     ]
     assert {a.status_code for a in answers} == {404}
-    # the pages echo the address asked for (the language links), and nothing else differs
-    bodies = {
-        re.sub(r'csrf" value="[^"]*"', "", a.text.replace(a.request.url.path, "PATH"))
-        for a in answers
-    }
-    assert len(bodies) == 1, "every unknown token must get the very same page"
+    # the pages echo the address asked for (the language links) and say what kind of link it
+    # was (its path says so anyway); nothing tells a wrong token from a rotated or deleted one
+    bodies: dict[str, set[str]] = {}
+    for a in answers:
+        page = re.sub(r'csrf" value="[^"]*"', "", a.text.replace(a.request.url.path, "PATH"))
+        bodies.setdefault(a.request.url.path[:3], set()).add(page)
+    assert sorted(bodies) == ["/m/", "/r/", "/w/"]
+    for kind, pages in bodies.items():
+        assert len(pages) == 1, f"every unknown {kind} token must get the very same page"
 
 
 async def test_manage_secrets_are_not_in_the_database_in_clear(

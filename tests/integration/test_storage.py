@@ -139,6 +139,30 @@ def test_dashboard_listing_filters_pages_and_exports(database_url: str, assessor
         assert {r["sector"] for r in rows} == {"banking_insurance"}
         assert all(r["company"].startswith("Client") for r in rows)
 
+        # the spreadsheet export: labels, whole percentages, the reader's separator and time
+        sheet = "".join(
+            workspaces.export_sheet(session, workspace, "en", UTC, "banking_insurance")
+        ).lstrip("\ufeff")
+        lines = list(csv.reader(io.StringIO(sheet)))
+        assert lines[0] == [
+            "Company",
+            "Sector",
+            "Level",
+            "Basics (%)",
+            "Classics (%)",
+            "All-rounders (%)",
+            "Date (Paris time)",
+            "Barometer edition",
+        ]
+        assert len(lines) == banking.total + 1
+        assert {line[1] for line in lines[1:]} == {"Banking, mutual, insurance"}
+        assert {line[2] for line in lines[1:]} <= {"Basics", "Classics", "All-rounders"}
+        assert all(sum(int(p) for p in line[3:6]) == 100 for line in lines[1:])
+        newest = max(a.created_at for a in banking.rows)
+        assert lines[1][6] == newest.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        french = "".join(workspaces.export_sheet(session, workspace, "fr", UTC)).lstrip("\ufeff")
+        assert french.splitlines()[0].startswith("Entreprise;Secteur;Niveau;Basiques (%);")
+
 
 def test_rotating_a_link_invalidates_the_old_one(database_url: str) -> None:
     with Session(engine_for(database_url)) as session:

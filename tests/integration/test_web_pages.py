@@ -144,6 +144,11 @@ async def test_compare_with_no_box_ticked_asks_for_two_like_one_or_three(
             assert message in response.text
         two = await client.get(f"{dashboard}/compare", params=[("pick", p) for p in picks[:2]])
         assert two.status_code == 200
+        twice = await client.get(
+            f"{dashboard}/compare", params=[("lang", lang), ("pick", picks[0]), ("pick", picks[0])]
+        )
+        assert twice.status_code == 422  # the same assessment ticked twice is not a comparison
+        assert message in twice.text
 
 
 async def test_filters_with_no_match_say_so_and_offer_to_clear_them(
@@ -356,3 +361,137 @@ async def test_the_methodology_tables_scroll_in_labelled_focusable_regions(
         label = re.search(r'aria-labelledby="([^"]+)"', attributes)
         assert label is not None
         assert f'id="{label.group(1)}"' in page
+
+
+# --- a consultant's share link and the link to a company's next assessment --------------------
+
+
+async def test_a_consultant_shares_a_result_without_touching_the_clients_link(
+    client: httpx.AsyncClient,
+) -> None:
+    dashboard, invite = await _workspace(client)
+    client.cookies.delete("draft")
+    await client.post(invite, data={"company": "Acme", "csrf": CSRF})
+    owner = (await complete(client, PERSONAS["classiques"][0].answers)).text
+    client_share = _link(owner, "share-link", "/r/")
+    client.cookies.delete("manage_once")
+    view = re.search(r'href="(/w/[^"]+/a/[^"]+)"', (await client.get(dashboard)).text)
+    assert view is not None
+    page = (await client.get(view.group(1))).text
+    assert 'id="share-link"' not in page  # none made yet
+    assert f'action="{view.group(1)}/share"' in page
+
+    made = await client.post(f"{view.group(1)}/share", data={"csrf": CSRF})
+    assert made.status_code == 303
+    for lang, label in (("fr", "Votre lien de partage"), ("en", "Your share link")):
+        page = html.unescape((await client.get(f"{view.group(1)}?lang={lang}")).text)
+        assert label in page
+    share = _link(page, "share-link", "/r/")
+    assert share != client_share
+    shared = await client.get(share)
+    assert shared.status_code == 200
+    assert "/w/" not in shared.text  # read-only: nothing leads back to the dashboard
+    assert (await client.get(client_share)).status_code == 200
+
+    # made again: the same link; stopped: it no longer opens, the client's still does
+    await client.post(f"{view.group(1)}/share", data={"csrf": CSRF})
+    assert _link((await client.get(view.group(1))).text, "share-link", "/r/") == share
+    await client.post(f"{view.group(1)}/share", data={"csrf": CSRF, "stop": "1"})
+    assert (await client.get(share)).status_code == 404
+    assert (await client.get(client_share)).status_code == 200
+    assert 'id="share-link"' not in (await client.get(view.group(1))).text
+
+    # a share token or another workspace's dashboard cannot make one
+    other, _ = await _workspace(client, "Other")
+    public_id = view.group(1).rsplit("/", 1)[-1]
+    refused = await client.post(f"{other}/a/{public_id}/share", data={"csrf": CSRF})
+    assert refused.status_code == 404
+
+
+async def test_a_consultant_sends_a_company_to_its_next_assessment_in_the_same_series(
+    client: httpx.AsyncClient,
+) -> None:
+    dashboard, invite = await _workspace(client)
+    await _invited(client, invite, "Acme", PERSONAS["classiques"][0].answers)
+    history = re.search(r'href="(/w/[^"]+/progress/[^"]+)"', (await client.get(dashboard)).text)
+    assert history is not None
+    again = _link((await client.get(history.group(1))).text, "again-link", "/i/")
+    assert again.startswith(invite + "/again/")
+
+    client.cookies.delete("draft")
+    landing = await client.get(f"{again}?lang=en")
+    assert landing.status_code == 200
+    assert "invites Acme to assess its customer service again" in html.unescape(landing.text)
+    assert "draft" not in landing.cookies  # nothing made before the company starts
+    started = await client.post(again, data={"csrf": CSRF})
+    assert started.status_code == 303
+    step = await client.get(started.headers["location"])
+    assert 'value="Acme"' in step.text or step.status_code == 200
+    await complete(client, PERSONAS["polyvalents"][1].answers)
+
+    listing = (await client.get(dashboard)).text
+    assert len(re.findall(r'name="pick"', listing)) == 2
+    assert len(set(re.findall(r'href="(/w/[^"]+/progress/[^"]+)"', listing))) == 1
+    progress = html.unescape((await client.get(history.group(1))).text)
+    assert 'id="single-assessment"' not in progress
+
+    # a series of another workspace, or a rotated invitation, opens nothing
+    _, other_invite = await _workspace(client, "Other")
+    series = again.rsplit("/", 1)[-1]
+    assert (await client.get(f"{other_invite}/again/{series}")).status_code == 404
+    assert (
+        await client.post(f"{other_invite}/again/{series}", data={"csrf": CSRF})
+    ).status_code == 404
+    await client.post(f"{dashboard}/rotate", data={"csrf": CSRF, "which": "invite"})
+    assert (await client.get(again)).status_code == 404
+
+
+# --- the language switch of a page that answered a POST -------------------------------------
+
+
+def _switch(page: str, lang: str) -> str:
+    match = re.search(rf'<a href="([^"]+)" hreflang="{lang}"', page)
+    assert match is not None, f"no switch to {lang}"
+    return html.unescape(match.group(1))
+
+
+async def test_the_language_switch_of_a_page_answering_a_post_keeps_what_was_sent(
+    client: httpx.AsyncClient,
+) -> None:
+    refused = await client.post(
+        "/workspaces", data={"name": "   ", "colour": "#123456", "csrf": CSRF}
+    )
+    assert refused.status_code == 422
+    switched = await client.get(_switch(refused.text, "en"))
+    assert switched.status_code == 200
+    assert 'lang="en"' in switched.text
+    assert 'value="#123456"' in switched.text  # what was sent comes back
+
+    owner = (await complete(client, PERSONAS["classiques"][0].answers)).text
+    manage = _link(owner, "manage-link", "/m/")
+    asked = await client.post(f"{manage}/delete", data={"csrf": CSRF})
+    assert asked.status_code == 200
+    english = await client.get(_switch(asked.text, "en"))
+    assert english.status_code == 200
+    assert f'action="{manage}/delete"' in english.text  # the same question, in English
+    assert 'lang="en"' in english.text
+    assert (await client.get(manage)).status_code == 200  # nothing deleted by asking
+    assert (await client.get("/m/AAAAAAAAAAAAAAAAAAAAAA/delete")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/i/AAAAAAAAAAAAAAAAAAAAAA", "invitation link does not work"),
+        ("/w/AAAAAAAAAAAAAAAAAAAAAA", "dashboard link does not work"),
+        ("/r/AAAAAAAAAAAAAAAAAAAAAA", "share link does not work"),
+        ("/m/AAAAAAAAAAAAAAAAAAAAAA", "private link does not work"),
+        ("/no-such-page", "This address matches no page"),
+    ],
+)
+async def test_a_dead_link_says_what_kind_of_link_it_was(
+    client: httpx.AsyncClient, path: str, says: str
+) -> None:
+    response = await client.get(f"{path}?lang=en", headers={"accept": "text/html"})
+    assert response.status_code == 404
+    assert says in html.unescape(response.text)

@@ -132,3 +132,27 @@ def test_figures_quoted_in_advice_exist_in_the_sources(reference: ReferenceData)
             if number not in printed:
                 missing.append(f"{item.id}: {number}")
     assert missing == []
+
+
+# Advice that holds new channels back and advice that picks the next channel to open
+HOLD_AND_OPEN = {"traditional_channels_first", "basiques_channels_from_icp"}
+
+
+@given(raw=answer_sets())
+@settings(max_examples=300, deadline=None)
+def test_no_result_both_holds_new_channels_back_and_opens_one(
+    raw: dict[str, Any], assessor: Assessor
+) -> None:
+    chosen = {r.id for r in assessor.assess(validate_answers(raw)).recommendations}
+    assert not chosen >= HOLD_AND_OPEN
+
+
+def test_a_slow_service_with_chat_open_is_told_to_hold_back_not_to_open_more(
+    assessor: Assessor,
+) -> None:
+    persona = PERSONAS["basiques"][2]  # email, post and chat, all slow; no social, no WhatsApp
+    result = assessor.assess(validate_answers(persona.answers))
+    assert result.placement.cluster == "basiques"
+    chosen = {r.id for r in result.recommendations}
+    assert "traditional_channels_first" in chosen
+    assert "basiques_channels_from_icp" not in chosen
