@@ -27,10 +27,15 @@ from app.storage.tables import Assessment
 _PURPOSE = b"csmb share link v1"
 
 
-def derived_share_token(manage_secret: str) -> str:
-    """The share token that belongs to this manage secret: 128 bits, URL-safe."""
-    mac = hmac.new(manage_secret.encode("utf-8"), _PURPOSE, hashlib.sha256).digest()
+def _token(secret: str, message: bytes) -> str:
+    """A token derived from ``secret``: 128 bits, URL-safe, revealing nothing of the secret."""
+    mac = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac[:TOKEN_BYTES]).rstrip(b"=").decode("ascii")
+
+
+def derived_share_token(manage_secret: str) -> str:
+    """The share token that belongs to this manage secret."""
+    return _token(manage_secret, _PURPOSE)
 
 
 def share_token_of(assessment: Assessment, manage_secret: str) -> str | None:
@@ -55,9 +60,7 @@ _CONSULTANT_PURPOSE = b"csmb consultant share link v1:"
 
 def consultant_share_token(dashboard_secret: str, assessment: Assessment) -> str:
     """The consultant's share token for this assessment under this dashboard link."""
-    message = _CONSULTANT_PURPOSE + assessment.public_id.encode("ascii")
-    mac = hmac.new(dashboard_secret.encode("utf-8"), message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac[:TOKEN_BYTES]).rstrip(b"=").decode("ascii")
+    return _token(dashboard_secret, _CONSULTANT_PURPOSE + assessment.public_id.encode("ascii"))
 
 
 def consultant_share_of(assessment: Assessment, dashboard_secret: str) -> str | None:

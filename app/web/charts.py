@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from app.core.text import t
 from app.core.vocabulary import Cluster, Locale
 from app.services.presentation import ResultPage
+from app.web.i18n import PERCENT_SIGN, percent_text
 
 _COLOURS = {"basiques": "#9a6700", "classiques": "#0b5cad", "polyvalents": "#1a7f37"}
 _YOU = "#0b5cad"
@@ -32,22 +33,13 @@ class Chart:
     figure_json: str
 
 
-def _percent_suffix(locale: Locale) -> str:
-    """French writes a space before %, English does not (the probability chart's convention)."""
-    return " %" if locale == "fr" else "%"
-
-
-def _percent(value: float, locale: Locale) -> str:
-    return f"{value:.0f}{_percent_suffix(locale)}"
-
-
 def _percent_ticks(values: list[int], locale: Locale) -> dict[str, Any]:
     """Value-axis ticks written out: plotly.js ignores ``ticksuffix`` on ticks given as
     ``tickvals`` (the position chart read "0 50 100"), so each tick carries its own text."""
     return {
         "tickmode": "array",
         "tickvals": values,
-        "ticktext": [_percent(v, locale) for v in values],
+        "ticktext": [percent_text(v, locale) for v in values],
     }
 
 
@@ -183,13 +175,13 @@ def probabilities_chart(page: ResultPage, locale: Locale) -> Chart:
             y=names,
             orientation="h",
             marker={"color": [_COLOURS[p.cluster] for p in page.probabilities]},
-            text=[_percent(v, locale) for v in values],
+            text=[percent_text(v, locale) for v in values],
             textposition="auto",
             hoverinfo="skip",
         ),
         layout=_layout(
             170,
-            xaxis={"range": [0, 100], "ticksuffix": _percent_suffix(locale), "fixedrange": True},
+            xaxis={"range": [0, 100], "ticksuffix": PERCENT_SIGN[locale], "fixedrange": True},
             yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
             # the "100 %" tick is centred on the right edge of the bars
             margin={"l": 10, "r": 30, "t": 10, "b": 30},
@@ -197,7 +189,7 @@ def probabilities_chart(page: ResultPage, locale: Locale) -> Chart:
     )
     summary = t("Probabilité de chaque niveau : ", "Probability of each level: ").in_(
         locale
-    ) + ", ".join(f"{n} {_percent(v, locale)}" for n, v in zip(names, values, strict=True))
+    ) + ", ".join(f"{n} {percent_text(v, locale)}" for n, v in zip(names, values, strict=True))
     return Chart(
         "chart-probabilities",
         t("Probabilité de chaque niveau", "Probability of each level").in_(locale),
@@ -277,7 +269,7 @@ def position_chart(page: ResultPage, locale: Locale) -> Chart | None:
         values.append(round(cell.value))
         colours.append(_YOU if reaches else _PEERS)
         yes = t("vous aussi", "so do you") if reaches else t("pas vous", "not you")
-        texts.append(f"{_percent(round(cell.value), locale)} — {yes.in_(locale)}")
+        texts.append(f"{percent_text(round(cell.value), locale)} — {yes.in_(locale)}")
     if not labels:
         return None
     labelled = _labelled_rows(labels)
@@ -387,7 +379,7 @@ def progress_chart(rows: list[dict[str, object]], locale: Locale) -> Chart:
             yaxis={
                 "range": [-2, 105],
                 "automargin": True,
-                "ticksuffix": _percent_suffix(locale),
+                "ticksuffix": PERCENT_SIGN[locale],
                 "fixedrange": True,
             },
             margin={"l": 10, "r": 10, "t": 40, "b": 10},

@@ -76,3 +76,15 @@ def from_accept_language(header: str | None) -> Locale | None:
                 return found_locale
         return None
     return parse_locale(found)
+
+
+PERCENT_SIGN: dict[Locale, str] = {"fr": "\u202f%", "en": "%"}
+"""French puts a narrow no-break space before %, English nothing."""
+
+
+def percent_text(value: float, locale: Locale, decimals: int = 0) -> str:
+    """92 %, 73,7 % in French; 92%, 73.7% in English; no trailing 0."""
+    number = f"{value:.{decimals}f}"
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return (number.replace(".", ",") if locale == "fr" else number) + PERCENT_SIGN[locale]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from app.core.questionnaire import FORM_STEPS, QUESTIONNAIRE
 from app.core.vocabulary import CLUSTERS
 from app.web.deps import AssessorDep, LocaleDep
+from app.web.i18n import percent_text
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +44,7 @@ def methodology(request: Request, assessor: AssessorDep, locale: LocaleDep) -> H
                 dist = factor.clusters[cluster]
                 share = 100 * dist.counts[category] / sum(dist.counts.values())
                 mark = "S" if dist.basis == "source" else "E"
-                cells.append(f"{_percent(share, 0, locale)} ({mark})")
+                cells.append(f"{percent_text(share, locale)} ({mark})")
             rows.append(
                 {
                     "factor": question.label.in_(locale),
@@ -66,8 +67,8 @@ def methodology(request: Request, assessor: AssessorDep, locale: LocaleDep) -> H
                     "factor": question.label.in_(locale),
                     "answer": (" ou " if locale == "fr" else " or ").join(labels) or "—",
                     "level": clusters[cluster].name.in_(locale),
-                    "printed": _percent(dist.departs_from.printed, 1, locale),
-                    "used": _percent(dist.departs_from.used, 1, locale),
+                    "printed": percent_text(dist.departs_from.printed, locale, 1),
+                    "used": percent_text(dist.departs_from.used, locale, 1),
                 }
             )
     return render(
@@ -75,19 +76,11 @@ def methodology(request: Request, assessor: AssessorDep, locale: LocaleDep) -> H
         "methodology.html",
         {
             "clusters": list(clusters.values()),
-            "shares": {c: _percent(clusters[c].share.value, 0, locale) for c in CLUSTERS},
+            "shares": {c: percent_text(clusters[c].share.value, locale) for c in CLUSTERS},
             "profile_rows": rows,
             "adjustments": adjustments,
         },
     )
-
-
-def _percent(value: float, decimals: int, locale: str) -> str:
-    """92 %, 73,7 % (narrow no-break space) in French; 92%, 73.7% in English; no trailing 0."""
-    number = f"{value:.{decimals}f}"
-    if "." in number:
-        number = number.rstrip("0").rstrip(".")
-    return f"{number.replace('.', ',')}\u202f%" if locale == "fr" else f"{number}%"
 
 
 def _adjusted_answers(

@@ -21,6 +21,7 @@ from app.web.assessment import SessionDep, _redirect
 from app.web.charts import progress_chart, result_charts
 from app.web.clock import PARIS
 from app.web.deps import LocaleDep, SettingsDep, csrf_protect
+from app.web.i18n import percent_text
 from app.web.results import NOINDEX
 from app.web.templating import render
 
@@ -42,6 +43,8 @@ def _render(request: Request, name: str, context: dict[str, object], status: int
 
 def _row(a: Assessment, locale: Locale) -> dict[str, object]:
     sector = QUESTIONNAIRE["sector"].option(a.sector).label.in_(locale)
+    # whole percentages adding up to 100, as on the result page
+    percentages = whole_percentages([a.p_basiques, a.p_classiques, a.p_polyvalents])
     return {
         "public_id": a.public_id,
         "series": a.series,
@@ -49,12 +52,8 @@ def _row(a: Assessment, locale: Locale) -> dict[str, object]:
         "sector": sector,
         "cluster": a.cluster,
         "cluster_name": CLUSTER_NAMES[a.cluster].in_(locale),  # type: ignore[index]
-        "probabilities": [round(100 * p) for p in (a.p_basiques, a.p_classiques, a.p_polyvalents)],
-        # whole percentages adding up to 100, as on the result page
-        "percentages": [
-            f"{p}\u202f%" if locale == "fr" else f"{p}%"
-            for p in whole_percentages([a.p_basiques, a.p_classiques, a.p_polyvalents])
-        ],
+        "probabilities": percentages,
+        "percentages": [percent_text(p, locale) for p in percentages],
         "date": _date(a.created_at, locale),
     }
 

@@ -137,7 +137,8 @@ def test_a_long_factor_label_is_wrapped_after_its_dash(assessor: Assessor) -> No
 
 
 @pytest.mark.parametrize(
-    ("locale", "ticks"), [("fr", ["0 %", "50 %", "100 %"]), ("en", ["0%", "50%", "100%"])]
+    ("locale", "ticks"),
+    [("fr", ["0\u202f%", "50\u202f%", "100\u202f%"]), ("en", ["0%", "50%", "100%"])],
 )
 def test_the_peers_chart_writes_its_percentages_like_the_probability_chart(
     assessor: Assessor, locale: Locale, ticks: list[str]
@@ -184,4 +185,4 @@ def test_the_progress_chart_names_its_lines_in_a_legend(count: int, locale: Loca
         assert len(trace["x"]) == count
         assert len(set(trace["x"])) == count  # same-day retakes stay apart
         assert all(len(line) <= 14 for x in trace["x"] for line in _lines(x) if " " in line)
-    assert layout["yaxis"]["ticksuffix"] == (" %" if locale == "fr" else "%")
+    assert layout["yaxis"]["ticksuffix"] == ("\u202f%" if locale == "fr" else "%")
